@@ -1,0 +1,3 @@
+export { Value, noGrad, isGradEnabled, topo, toValue, describe, type ValueLike } from './value.js';
+export { add, sub, mul, div, pow, sum, mean, dot } from './ops.js';
+export { toDot, opText, type DotOptions } from './graphviz.js';

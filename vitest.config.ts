@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+// Tests import packages by name; the custom condition points them at src/, so nothing is built first.
+const conditions = ['@ugrad/source', 'import', 'module', 'node', 'default'];
+
+export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: ['@ugrad/source'] } },
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'examples/test/**/*.test.ts', 'bench/test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});

@@ -1,4 +1,4 @@
-import { Value } from './value.js';
+import { Value, describe } from './value.js';
 
 /** Options for {@link toDot}. */
 export interface DotOptions {
@@ -17,7 +17,7 @@ export interface DotOptions {
  * const text = toDot(loss); // render with any Graphviz, e.g. @viz-js/viz
  */
 export function toDot(root: Value, options: DotOptions = {}): string {
-  if (!(root instanceof Value)) throw new TypeError('toDot: expected a Value as the root');
+  if (!(root instanceof Value)) throw new TypeError(`toDot: expected a Value as the root, got ${describe(root)}`);
   const digits = options.digits ?? 4;
   const ids = new Map<Value, number>();
   const nodes: Value[] = [];

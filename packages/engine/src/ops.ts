@@ -1,30 +1,30 @@
-import { Value, toValue, type ValueLike } from './value.js';
+import { Value, describe, toValue, type ValueLike } from './value.js';
 
 // Free-function forms, so a number can stand on the left: `sub(2, x)`, `div(1, x)`.
 
 /** `a + b` */
 export function add(a: ValueLike, b: ValueLike): Value {
-  return toValue(a, 'add').add(b);
+  return toValue(a, 'add').add(toValue(b, 'add'));
 }
 
 /** `a - b`, e.g. `sub(1, x)` for 1 - x */
 export function sub(a: ValueLike, b: ValueLike): Value {
-  return toValue(a, 'sub').sub(b);
+  return toValue(a, 'sub').sub(toValue(b, 'sub'));
 }
 
 /** `a * b` */
 export function mul(a: ValueLike, b: ValueLike): Value {
-  return toValue(a, 'mul').mul(b);
+  return toValue(a, 'mul').mul(toValue(b, 'mul'));
 }
 
 /** `a / b`, e.g. `div(1, x)` for 1 / x */
 export function div(a: ValueLike, b: ValueLike): Value {
-  return toValue(a, 'div').div(b);
+  return toValue(a, 'div').div(toValue(b, 'div'));
 }
 
-/** `a ** b`, e.g. `pow(2, x)` for 2^x (the gradient flows to x) */
+/** `a ** b`, e.g. `pow(2, x)` for 2^x (the gradient flows to x); a number `b` is a constant exponent. */
 export function pow(a: ValueLike, b: ValueLike): Value {
-  return toValue(a, 'pow').pow(b);
+  return toValue(a, 'pow').pow(typeof b === 'number' ? b : toValue(b, 'pow'));
 }
 
 /**
@@ -32,26 +32,29 @@ export function pow(a: ValueLike, b: ValueLike): Value {
  * @example sum([a, b, 3]).backward()
  */
 export function sum(values: readonly ValueLike[]): Value {
-  if (!Array.isArray(values)) throw new TypeError(`sum: expected an array of Values or numbers, got ${String(values)}`);
-  if (values.length === 0) return new Value(0);
-  let total = toValue(values[0]!, 'sum');
-  for (let i = 1; i < values.length; i++) total = total.add(toValue(values[i]!, 'sum'));
-  return total;
+  return sumOf(values, 'sum');
 }
 
 /** Arithmetic mean: `sum(values) / n`. Throws a RangeError for an empty array. */
 export function mean(values: readonly ValueLike[]): Value {
-  if (!Array.isArray(values)) throw new TypeError(`mean: expected an array of Values or numbers, got ${String(values)}`);
-  if (values.length === 0) throw new RangeError('mean: expected at least one value, got an empty array');
-  return sum(values).div(values.length);
+  if (Array.isArray(values) && values.length === 0) throw new RangeError('mean: expected at least one value, got an empty array');
+  return sumOf(values, 'mean').div(values.length);
 }
 
 /** `a[0]*b[0] + a[1]*b[1] + …`; both arrays must have the same length. */
 export function dot(a: readonly ValueLike[], b: readonly ValueLike[]): Value {
-  if (!Array.isArray(a) || !Array.isArray(b)) throw new TypeError('dot: expected two arrays of Values or numbers');
+  if (!Array.isArray(a) || !Array.isArray(b)) throw new TypeError(`dot: expected two arrays of Values or numbers, got ${describe(a)} and ${describe(b)}`);
   if (a.length !== b.length) throw new RangeError(`dot: expected arrays of equal length, got ${a.length} and ${b.length}`);
   if (a.length === 0) return new Value(0);
-  let total = toValue(a[0]!, 'dot').mul(b[0]!);
-  for (let i = 1; i < a.length; i++) total = total.add(toValue(a[i]!, 'dot').mul(b[i]!));
+  let total = toValue(a[0]!, 'dot').mul(toValue(b[0]!, 'dot'));
+  for (let i = 1; i < a.length; i++) total = total.add(toValue(a[i]!, 'dot').mul(toValue(b[i]!, 'dot')));
+  return total;
+}
+
+function sumOf(values: readonly ValueLike[], where: string): Value {
+  if (!Array.isArray(values)) throw new TypeError(`${where}: expected an array of Values or numbers, got ${describe(values)}`);
+  if (values.length === 0) return new Value(0);
+  let total = toValue(values[0]!, where);
+  for (let i = 1; i < values.length; i++) total = total.add(toValue(values[i]!, where));
   return total;
 }

@@ -1,4 +1,4 @@
-import { Rng, type Seed } from './random.js';
+import { rngFrom, type Rng, type RandomOptions } from './random.js';
 
 // Toy datasets as plain arrays, so they print, serialise and plot without ceremony.
 // This file must run in a browser: file reading lives in `node.ts`.
@@ -10,12 +10,6 @@ import { Rng, type Seed } from './random.js';
 export interface Dataset {
   X: number[][];
   y: number[];
-}
-
-/** Where a generator's randomness comes from: a `seed`, or an {@link Rng} to draw from (not both). Default: seed 0. */
-export interface RandomOptions {
-  seed?: Seed;
-  rng?: Rng;
 }
 
 /** Options shared by every generator. */
@@ -266,7 +260,7 @@ export function trainTestSplit(data: Dataset, options: SplitOptions = {}): { tra
       `trainTestSplit: testFraction ${fraction} of ${X.length} rows leaves ${nTest === 0 ? 'the test' : 'the training'} set empty`,
     );
   }
-  const order = rngFrom('trainTestSplit', options).shuffle(X.map((_, i) => i));
+  const order = rngFrom(options, 'trainTestSplit').shuffle(X.map((_, i) => i));
   const pick = (rows: number[]): Dataset => ({ X: rows.map((i) => X[i]!), y: rows.map((i) => y[i]!) });
   return { test: pick(order.slice(0, nTest)), train: pick(order.slice(nTest)) };
 }
@@ -384,20 +378,6 @@ function shuffleRows(data: Dataset, rng: Rng): Dataset {
   return { X: order.map((i) => data.X[i]!), y: order.map((i) => data.y[i]!) };
 }
 
-function rngFrom(fn: string, options: RandomOptions): Rng {
-  if (options.rng !== undefined) {
-    if (options.seed !== undefined) throw new TypeError(`${fn}: pass either seed or rng, not both`);
-    if (!(options.rng instanceof Rng)) throw new TypeError(`${fn}: expected rng to be an Rng, got ${describe(options.rng)}`);
-    return options.rng;
-  }
-  // `??` would quietly turn a null seed into 0.
-  const seed = options.seed === undefined ? 0 : options.seed;
-  if (typeof seed !== 'number' && typeof seed !== 'string') {
-    throw new TypeError(`${fn}: expected seed to be a number or string, got ${describe(seed)}`);
-  }
-  return new Rng(seed);
-}
-
 function generatorArgs(
   fn: string,
   options: ShuffleOptions,
@@ -411,7 +391,7 @@ function generatorArgs(
   checkNoise(fn, noise);
   const shuffle = options.shuffle ?? true;
   if (typeof shuffle !== 'boolean') throw new TypeError(`${fn}: expected shuffle to be a boolean, got ${describe(shuffle)}`);
-  return { n, noise, shuffle, rng: rngFrom(fn, options) };
+  return { n, noise, shuffle, rng: rngFrom(options, fn) };
 }
 
 function checkNumber(fn: string, name: string, value: unknown): asserts value is number {

@@ -1,12 +1,12 @@
-export { Rng, type Seed, type RngState } from './random.js';
+export { Rng, rngFrom, type Seed, type RngState, type RandomOptions } from './random.js';
 export {
   moons, circles, spiral, xor, blobs, sine, signed, trainTestSplit, fromArrays, parseCsv,
-  type Dataset, type RandomOptions, type GeneratorOptions, type ShuffleOptions, type CirclesOptions,
+  type Dataset, type GeneratorOptions, type ShuffleOptions, type CirclesOptions,
   type SpiralOptions, type BlobsOptions, type SineOptions, type SplitOptions, type CsvOptions,
 } from './datasets.js';
 export {
   Module, Neuron, Layer, MLP, ACTIVATIONS, INITS,
-  type AnyModule, type Activation, type Init, type SeedOptions, type NeuronOptions, type LayerOptions,
+  type AnyModule, type Activation, type Init, type NeuronOptions, type LayerOptions,
   type MLPOptions, type MLPConfig,
 } from './module.js';
 export { mse, hinge, bceWithLogits, softmaxCrossEntropy, l2, accuracy, type ModelOutput } from './losses.js';

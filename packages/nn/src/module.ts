@@ -1,5 +1,5 @@
 import { Value, describe, type ValueLike } from '@ugrad/engine';
-import { Rng, type Seed } from './random.js';
+import { rngFrom, type RandomOptions } from './random.js';
 
 /** Any module, whatever it takes and returns; the type to use when only the tree matters. */
 export type AnyModule = Module<never, unknown>;
@@ -244,16 +244,8 @@ export type Init = 'uniform' | 'xavier' | 'he';
 /** The initialisations, for validation and menus. */
 export const INITS: readonly Init[] = ['uniform', 'xavier', 'he'];
 
-/** Where the random numbers come from: a `seed`, or an `rng` to draw from (not both). */
-export interface SeedOptions {
-  /** Seed of a fresh generator. If neither `seed` nor `rng` is given, seed 0 is used, so runs repeat. */
-  seed?: Seed;
-  /** A generator to draw from, shared with other modules or with data shuffling. */
-  rng?: Rng;
-}
-
 /** Options of {@link Neuron}. */
-export interface NeuronOptions extends SeedOptions {
+export interface NeuronOptions extends RandomOptions {
   /** Default `'relu'`, as micrograd's `Neuron(nin, nonlin=True)`. */
   activation?: Activation;
   /** Default `'uniform'`. */
@@ -265,7 +257,7 @@ export interface NeuronOptions extends SeedOptions {
 }
 
 /** Options of {@link Layer}. */
-export interface LayerOptions extends SeedOptions {
+export interface LayerOptions extends RandomOptions {
   /** Default `'relu'`, as micrograd's `Layer`. */
   activation?: Activation;
   /** Default `'uniform'`. */
@@ -275,7 +267,7 @@ export interface LayerOptions extends SeedOptions {
 }
 
 /** Options of {@link MLP}. */
-export interface MLPOptions extends SeedOptions {
+export interface MLPOptions extends RandomOptions {
   /** Activation of every layer but the last; default `'relu'`. */
   hidden?: Activation;
   /** Activation of the last layer; default `'linear'`. */
@@ -523,19 +515,6 @@ function initBound(init: Init, fanIn: number, fanOut: number): number {
     case 'xavier': return Math.sqrt(6 / (fanIn + fanOut));
     case 'he': return Math.sqrt(6 / fanIn); // gain √2 for ReLU times √(3 / fanIn)
   }
-}
-
-function rngFrom(options: SeedOptions, where: string): Rng {
-  const { seed, rng } = options;
-  if (seed !== undefined && rng !== undefined) throw new TypeError(`${where}: give options.seed or options.rng, not both`);
-  if (rng !== undefined) {
-    if (!(rng instanceof Rng)) throw new TypeError(`${where}: expected options.rng to be an Rng, got ${describe(rng)}`);
-    return rng;
-  }
-  if (seed !== undefined && typeof seed !== 'number' && typeof seed !== 'string') {
-    throw new TypeError(`${where}: expected options.seed to be a number or a string, got ${describe(seed)}`);
-  }
-  return new Rng(seed ?? 0);
 }
 
 function mlpActivations(options: MLPOptions, layers: number, where: string): Activation[] {

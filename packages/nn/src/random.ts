@@ -1,4 +1,5 @@
 import seedrandom from 'seedrandom';
+import { describe } from '@ugrad/engine';
 
 /** What a seed may be: any number or string; the same seed gives the same stream everywhere. */
 export type Seed = number | string;
@@ -78,4 +79,24 @@ export class Rng {
     }
     return items;
   }
+}
+
+/** Where randomness comes from: a `seed`, or an {@link Rng} to draw from (not both). Neither means seed 0, so runs repeat. */
+export interface RandomOptions {
+  seed?: Seed;
+  rng?: Rng;
+}
+
+/** The generator `options` ask for, validated; `where` names the caller in errors. */
+export function rngFrom(options: RandomOptions, where: string): Rng {
+  const { seed, rng } = options;
+  if (seed !== undefined && rng !== undefined) throw new TypeError(`${where}: give options.seed or options.rng, not both`);
+  if (rng !== undefined) {
+    if (!(rng instanceof Rng)) throw new TypeError(`${where}: expected options.rng to be an Rng, got ${describe(rng)}`);
+    return rng;
+  }
+  if (seed !== undefined && typeof seed !== 'number' && typeof seed !== 'string') {
+    throw new TypeError(`${where}: expected options.seed to be a number or a string, got ${describe(seed)}`);
+  }
+  return new Rng(seed ?? 0);
 }

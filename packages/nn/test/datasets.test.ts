@@ -122,9 +122,9 @@ describe('moons', () => {
     expectError(() => moons({ noise: -0.1 }), RangeError, 'moons: expected noise to be a finite number >= 0, got -0.1');
     expectError(() => moons({ noise: NaN }), RangeError, 'moons: expected noise to be a finite number >= 0, got NaN');
     expectError(() => moons({ shuffle: 1 as unknown as boolean }), TypeError, 'moons: expected shuffle to be a boolean, got 1');
-    expectError(() => moons({ seed: 1, rng: new Rng(1) }), TypeError, 'moons: pass either seed or rng, not both');
-    expectError(() => moons({ rng: {} as Rng }), TypeError, 'moons: expected rng to be an Rng, got an object');
-    expectError(() => moons({ seed: null as unknown as number }), TypeError, 'moons: expected seed to be a number or string, got null');
+    expectError(() => moons({ seed: 1, rng: new Rng(1) }), TypeError, 'moons: give options.seed or options.rng, not both');
+    expectError(() => moons({ rng: {} as Rng }), TypeError, 'moons: expected options.rng to be an Rng, got an object');
+    expectError(() => moons({ seed: null as unknown as number }), TypeError, 'moons: expected options.seed to be a number or a string, got null');
   });
 });
 

@@ -16,3 +16,12 @@ export {
   type ClipGradNormOptions,
 } from './optim.js';
 export { constantLR, linearLR, stepLR, cosineLR, scheduleFromSpec, type Schedule, type ScheduleSpec } from './schedule.js';
+export {
+  fit, Trainer, LOSSES,
+  type LossName, type LossFunction, type FitOptions, type EarlyStoppingOptions, type StepInfo, type EpochInfo,
+  type StopReason, type History, type Evaluation, type TrainerState,
+} from './fit.js';
+export {
+  createCheckpoint, serializeCheckpoint, parseCheckpoint, validateCheckpoint, applyCheckpoint, modelFromCheckpoint,
+  CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type Checkpoint, type Architecture, type CheckpointParts,
+} from './checkpoint.js';

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 // Every TypeScript block in the README must run as written, and a comment after
-// `console.log(…)` that starts with a number (or is a whole line of output) must
-// match what it printed.
+// `console.log(…)` that starts with a number or a boolean (or is a whole line of
+// output, like an error message) must match the start of a line it printed.
 const root = join(import.meta.dirname, '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
 const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
@@ -17,7 +17,7 @@ function expectations(code: string): string[] {
   for (const m of code.matchAll(/console\.log\(.*\);\s*\/\/ (.+)$/gm)) {
     const comment = m[1]!.trim();
     const first = comment.split(/[\s,:]/)[0]!;
-    out.push(/^-?\d/.test(first) ? first : comment);
+    out.push(/^(-?\d|true$|false$)/.test(first) ? first : comment);
   }
   return out;
 }
@@ -42,7 +42,9 @@ describe('README snippets', () => {
       });
       const lines = stdout.split('\n').map((l) => l.trim());
       for (const want of expectations(code)) {
-        if (/^-?\d/.test(want) || want.includes(':')) expect(lines, `output of snippet ${i + 1}`).toContain(want);
+        if (/^(-?\d|true$|false$)/.test(want) || want.includes(': ')) {
+          expect(lines.some((l) => l.startsWith(want)), `snippet ${i + 1} printed a line starting with ${want}:\n${stdout}`).toBe(true);
+        }
       }
     });
   });

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULTS, classCount, copy, formatState, normalise, parseState, readNumber, type State } from '../src/state.js';
+
+const custom: State = {
+  data: 'spiral', classes: 3, noise: 0.25, n: 150, test: 20, hidden: [5, 3], activation: 'relu', loss: 'crossEntropy',
+  optimizer: 'sgd', lr: 0.1, batch: 8, l2: 0.001, seed: 42, points: [{ x: 0.5, y: -1.25, label: 2 }, { x: -3, y: 0, label: 0 }],
+};
+
+describe('parseState', () => {
+  it('gives the defaults, silently, for an empty hash', () => {
+    for (const text of ['', '#', '?']) expect(parseState(text)).toEqual({ state: copy(DEFAULTS), notices: [] });
+  });
+
+  it('reads back exactly what formatState wrote', () => {
+    const text = formatState(custom);
+    expect(text).toBe('data=spiral&classes=3&noise=0.25&n=150&test=20&hidden=5,3&act=relu&loss=crossEntropy&opt=sgd&lr=0.1&batch=8&l2=0.001&seed=42&pts=0.5,-1.25,2;-3,0,0');
+    expect(parseState(`#${text}`)).toEqual({ state: custom, notices: [] });
+    // A query string works too, and so does a percent-encoded link.
+    expect(parseState(`?${new URLSearchParams(text).toString()}`)).toEqual({ state: custom, notices: [] });
+  });
+
+  it('keeps settings that are left out at their defaults', () => {
+    const { state, notices } = parseState('#hidden=2,4,3&act=sigmoid');
+    expect(notices).toEqual([]);
+    expect(state).toEqual({ ...copy(DEFAULTS), hidden: [2, 4, 3], activation: 'sigmoid' });
+  });
+
+  it('reads an empty hidden list as a linear model', () => {
+    expect(parseState('hidden=').state.hidden).toEqual([]);
+  });
+
+  it('replaces each unreadable setting by its default and says so', () => {
+    const { state, notices } = parseState('#data=bananas&hidden=-3,x&n=-5&lr=abc&batch=2.5&seed=1e99&zzz=1&act=');
+    expect(state).toEqual(copy(DEFAULTS));
+    expect(notices).toEqual([
+      'Ignored the unknown setting "zzz".',
+      'data="bananas" is not one of moons, circles, spiral, xor, blobs; using moons.',
+      'act="" is not one of relu, tanh, sigmoid, leakyRelu, linear; using tanh.',
+      'n="-5" is out of range (expected a whole number ≥ 10 and ≤ 1000); using 200.',
+      'lr="abc" is not a number; using 0.03.',
+      'batch="2.5" is not a whole number ≥ 1 and ≤ 1000; using 16.',
+      'seed="1e99" is out of range (expected a whole number ≥ 0 and ≤ 2147483647); using 1.',
+      'hidden="-3,x" is not a list of layer sizes, each a whole number from 1 to 16; using 8.',
+    ]);
+  });
+
+  it('keeps the good settings next to bad ones', () => {
+    const { state, notices } = parseState('data=xor&n=garbage&hidden=3,3');
+    expect(state.data).toBe('xor');
+    expect(state.hidden).toEqual([3, 3]);
+    expect(state.n).toBe(DEFAULTS.n);
+    expect(notices).toHaveLength(1);
+  });
+
+  it('rejects a learning rate of 0 and sizes beyond the limits', () => {
+    expect(parseState('lr=0').notices).toEqual(['lr="0" is out of range (expected a number > 0 and ≤ 10); using 0.03.']);
+    expect(parseState('hidden=1,1,1,1,1,1,1').notices).toEqual(['hidden="1,1,1,1,1,1,1" has 7 layers (at most 6); using 8.']);
+    expect(parseState('hidden=17').notices).toHaveLength(1);
+    expect(parseState('noise=Infinity').notices).toEqual(['noise="Infinity" is not a number; using 0.1.']);
+  });
+
+  it('drops unreadable added points and keeps the rest', () => {
+    const { state, notices } = parseState('pts=0.1,0.2,1;nope;1,2;50,0,1;0,0,0,0;-1,1,0');
+    expect(state.points).toEqual([{ x: 0.1, y: 0.2, label: 1 }, { x: -1, y: 1, label: 0 }]);
+    expect(notices).toEqual(['Dropped 4 unreadable added points from pts (each is x,y,class with x and y in [-10, 10]).']);
+  });
+
+  it('clips garbage in a notice so a pasted essay cannot flood the page', () => {
+    const { notices } = parseState(`data=${'x'.repeat(500)}`);
+    expect(notices[0]!.length).toBeLessThan(120);
+  });
+});
+
+describe('normalise', () => {
+  it('switches a two-class loss to crossEntropy when the dataset has more classes', () => {
+    const { state, notices } = parseState('data=blobs&classes=4&loss=bce');
+    expect(state.loss).toBe('crossEntropy');
+    expect(notices).toEqual(['The bce loss needs two classes and blobs has 4; using crossEntropy.']);
+  });
+
+  it('leaves classes alone on the datasets that always have two', () => {
+    const s = { ...copy(DEFAULTS), classes: 5 };
+    expect(classCount(s)).toBe(2);
+    expect(normalise(s)).toEqual([]);
+    expect(s.loss).toBe('hinge');
+  });
+
+  it('drops added points of a class the dataset does not have', () => {
+    const s = { ...copy(DEFAULTS), points: [{ x: 0, y: 0, label: 1 }, { x: 1, y: 1, label: 3 }] };
+    expect(normalise(s)).toEqual(['Dropped 1 added point of a class moons does not have.']);
+    expect(s.points).toEqual([{ x: 0, y: 0, label: 1 }]);
+  });
+});
+
+describe('formatState', () => {
+  it('gives equal links for equal states and rounds points to 3 decimals', () => {
+    const s = { ...copy(DEFAULTS), points: [{ x: 0.123456, y: -0.0004, label: 1 }] };
+    expect(formatState(s)).toBe(formatState(copy(s)));
+    expect(formatState(s)).toMatch(/&pts=0\.123,0,1$/);
+    expect(parseState(formatState(s)).state.points).toEqual([{ x: 0.123, y: 0, label: 1 }]);
+  });
+
+  it('does not let copies share arrays with the defaults', () => {
+    const s = copy(DEFAULTS);
+    s.hidden.push(3);
+    s.points.push({ x: 0, y: 0, label: 0 });
+    expect(DEFAULTS.hidden).toEqual([8]);
+    expect(DEFAULTS.points).toEqual([]);
+  });
+});
+
+describe('readNumber', () => {
+  it('takes decimal notation only', () => {
+    const range = { min: 0, max: 100, integer: false };
+    expect(readNumber('1.5e1', range)).toBe(15);
+    expect(readNumber('.5', range)).toBe(0.5);
+    for (const bad of ['', ' ', '0x10', '1_0', '1,5', 'NaN']) expect(readNumber(bad, range)).toEqual({ why: 'is not a number' });
+  });
+});

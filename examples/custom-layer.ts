@@ -4,7 +4,7 @@
 // small residual network built from them learns two concentric circles.
 import { join } from 'node:path';
 import { Value, noGrad, type ValueLike } from '@ugrad/engine';
-import { Adam, Layer, Module, Rng, accuracy, bceWithLogits, circles, fit } from '@ugrad/nn';
+import { Adam, Layer, Module, Rng, accuracy, bceWithLogits, circles, fit, gradCheck, type GradCheck } from '@ugrad/nn';
 import { isMain, reportLine } from './lib/cli.js';
 import { boundaryFigure, curvesFigure, type CurvePoint } from './lib/plots.js';
 import { Progress, percent, type Sink } from './lib/progress.js';
@@ -67,42 +67,6 @@ export class ResNet extends Module {
     for (const block of this.blocks) h = block.forward(h);
     return this.head.forward(h);
   }
-}
-
-/** How well backpropagation agrees with finite differences, parameter by parameter. */
-export interface GradCheck {
-  /** The largest relative error, |analytic − numeric| / max(|analytic|, |numeric|, 1). */
-  maxError: number;
-  /** The parameter where it occurred. */
-  worst: string;
-  /** How many parameters were checked. */
-  checked: number;
-}
-
-/**
- * Compares each parameter's gradient from `backward()` with the central
- * difference (L(p + h) − L(p − h)) / 2h. The error of the difference is
- * O(h²) from the Taylor series plus O(ε/h) from rounding, so h = 1e-5 keeps
- * both near 1e-10 for well-scaled losses. Below a gradient of 1 the error is
- * taken as absolute, so tiny gradients do not blow it up.
- */
-export function gradCheck(model: Module<never, unknown>, loss: () => Value, h = 1e-5): GradCheck {
-  const params = model.namedParameters();
-  for (const [, p] of params) p.grad = 0;
-  loss().backward();
-  let maxError = 0, worst = '';
-  for (const [name, p] of params) {
-    const saved = p.data;
-    p.data = saved + h;
-    const up = noGrad(loss).data;
-    p.data = saved - h;
-    const down = noGrad(loss).data;
-    p.data = saved;
-    const numeric = (up - down) / (2 * h);
-    const error = Math.abs(p.grad - numeric) / Math.max(Math.abs(p.grad), Math.abs(numeric), 1);
-    if (error >= maxError) [maxError, worst] = [error, name];
-  }
-  return { maxError, worst, checked: params.length };
 }
 
 export interface CustomLayerOptions {

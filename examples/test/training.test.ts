@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Value, type ValueLike } from '@ugrad/engine';
-import { Rng, bceWithLogits } from '@ugrad/nn';
+import { Rng, bceWithLogits, gradCheck } from '@ugrad/nn';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCheckpoint } from '../checkpoint.js';
-import { Residual, ResNet, SwishLayer, gradCheck, runCustomLayer } from '../custom-layer.js';
+import { Residual, ResNet, SwishLayer, runCustomLayer } from '../custom-layer.js';
 import { runRegression } from '../regression.js';
 import { runSpiral } from '../spiral.js';
 

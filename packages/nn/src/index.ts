@@ -25,3 +25,4 @@ export {
   createCheckpoint, serializeCheckpoint, parseCheckpoint, validateCheckpoint, applyCheckpoint, modelFromCheckpoint,
   CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type Checkpoint, type Architecture, type CheckpointParts,
 } from './checkpoint.js';
+export { gradCheck, type GradCheck } from './gradcheck.js';

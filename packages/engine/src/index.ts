@@ -1,3 +1,7 @@
 export { Value, noGrad, isGradEnabled, topo, toValue, describe, type ValueLike } from './value.js';
 export { add, sub, mul, div, pow, sum, mean, dot } from './ops.js';
 export { toDot, opText, type DotOptions } from './graphviz.js';
+export {
+  compileStep, CompiledStep, TraceError, MAX_LABELS,
+  type StepSpec, type ValueTargetsSpec, type LabelsSpec, type SampleResult, type Rows, type Targets,
+} from './compile.js';

@@ -7,6 +7,11 @@ const labels = new WeakMap<Value, string>();
 
 let gradEnabled = true;
 
+// Set while a graph is being traced for compilation (compile.ts), to catch user
+// code that reads or writes `.data`: a replay could not follow such code. The
+// engine itself uses `_data`, so its ops never trigger the hook.
+let dataHook: ((v: Value) => void) | null = null;
+
 /**
  * A scalar that remembers how it was computed, so gradients can flow back to it.
  *
@@ -23,8 +28,8 @@ let gradEnabled = true;
  * a.grad; // 2 (= b)
  */
 export class Value {
-  /** The number this node holds. */
-  data: number;
+  /** @internal the number itself; code outside the engine reads it through `data` */
+  _data: number;
   /** d(root)/d(this), filled by `backward()`; starts at 0 and accumulates. */
   grad = 0;
   /** @internal first input, or null for a leaf */
@@ -46,8 +51,18 @@ export class Value {
    */
   constructor(data: number, label?: string) {
     if (typeof data !== 'number') throw new TypeError(`new Value: expected data to be a number, got ${describe(data)}`);
-    this.data = data;
+    this._data = data;
     if (label !== undefined) this.label = label;
+  }
+
+  /** The number this node holds. */
+  get data(): number {
+    if (dataHook !== null) dataHook(this);
+    return this._data;
+  }
+  set data(x: number) {
+    if (dataHook !== null) dataHook(this);
+    this._data = x;
   }
 
   /** A display name; '' unless set. */
@@ -75,13 +90,13 @@ export class Value {
   /** `this + other` */
   add(other: ValueLike): Value {
     const o = toValue(other, 'Value.add');
-    return node(this.data + o.data, '+', this, 1, o, 1); // d(a+b)/da = 1, d(a+b)/db = 1
+    return node(this._data + o._data, '+', this, 1, o, 1); // d(a+b)/da = 1, d(a+b)/db = 1
   }
 
   /** `this * other` */
   mul(other: ValueLike): Value {
     const o = toValue(other, 'Value.mul');
-    return node(this.data * o.data, '*', this, o.data, o, this.data); // d(ab)/da = b, d(ab)/db = a
+    return node(this._data * o._data, '*', this, o._data, o, this._data); // d(ab)/da = b, d(ab)/db = a
   }
 
   /**
@@ -89,13 +104,13 @@ export class Value {
    * receives its own gradient, `a^b · ln a`.
    */
   pow(exponent: ValueLike): Value {
-    const a = this.data;
+    const a = this._data;
     if (typeof exponent === 'number') {
       // d(a^k)/da = k·a^(k-1); PyTorch defines it as 0 for k = 0, even at a = 0.
       return node(a ** exponent, '**', this, exponent === 0 ? 0 : exponent * a ** (exponent - 1), null, exponent);
     }
     const e = toValue(exponent, 'Value.pow');
-    const b = e.data;
+    const b = e._data;
     const out = a ** b;
     // d(a^b)/da = b·a^(b-1); d(a^b)/db = a^b·ln a, which PyTorch sets to 0 where a = 0 and b >= 0.
     return node(out, '**', this, b === 0 ? 0 : b * a ** (b - 1), e, a === 0 && b >= 0 ? 0 : out * Math.log(a));
@@ -103,24 +118,24 @@ export class Value {
 
   /** e^this */
   exp(): Value {
-    const out = Math.exp(this.data);
+    const out = Math.exp(this._data);
     return node(out, 'exp', this, out, null, 0); // d(e^a)/da = e^a
   }
 
   /** Natural log; `log(0)` is -Infinity and `log(-1)` NaN, as in IEEE and PyTorch. */
   log(): Value {
-    return node(Math.log(this.data), 'log', this, 1 / this.data, null, 0); // d(ln a)/da = 1/a
+    return node(Math.log(this._data), 'log', this, 1 / this._data, null, 0); // d(ln a)/da = 1/a
   }
 
   /** Hyperbolic tangent; saturates to ±1 with gradient 0, never NaN. */
   tanh(): Value {
-    const t = Math.tanh(this.data);
+    const t = Math.tanh(this._data);
     return node(t, 'tanh', this, 1 - t * t, null, 0); // d(tanh a)/da = 1 - tanh²a
   }
 
   /** Logistic sigmoid, computed without overflow for any input. */
   sigmoid(): Value {
-    const a = this.data;
+    const a = this._data;
     // e^-|a| never overflows, so neither branch does.
     const e = Math.exp(-Math.abs(a));
     const s = a >= 0 ? 1 / (1 + e) : e / (1 + e);
@@ -129,20 +144,20 @@ export class Value {
 
   /** max(0, this); the derivative at 0 is 0, as in PyTorch. NaN passes through. */
   relu(): Value {
-    const a = this.data;
+    const a = this._data;
     return node(a <= 0 ? 0 : a, 'relu', this, a > 0 ? 1 : 0, null, 0);
   }
 
   /** `this` if positive, else `slope · this` (PyTorch's leaky_relu; default slope 0.01). */
   leakyRelu(slope = 0.01): Value {
     if (typeof slope !== 'number') throw new TypeError(`Value.leakyRelu: expected slope to be a number, got ${describe(slope)}`);
-    const a = this.data;
+    const a = this._data;
     return node(a > 0 ? a : slope * a, 'leakyRelu', this, a > 0 ? 1 : slope, null, slope);
   }
 
   /** |this|; the derivative at 0 is 0, as in PyTorch. */
   abs(): Value {
-    const a = this.data;
+    const a = this._data;
     return node(Math.abs(a), 'abs', this, a > 0 ? 1 : a < 0 ? -1 : 0, null, 0); // d|a|/da = sign(a)
   }
 
@@ -204,7 +219,7 @@ export class Value {
   /** e.g. `Value(data=2, grad=0, label=a)` */
   toString(): string {
     const label = this.label;
-    return `Value(data=${this.data}, grad=${this.grad}${label ? `, label=${label}` : ''})`;
+    return `Value(data=${this._data}, grad=${this.grad}${label ? `, label=${label}` : ''})`;
   }
 }
 
@@ -223,15 +238,19 @@ function node(data: number, op: string, a: Value, da: number, b: Value | null, d
 }
 
 // V8 picks a field's storage from the first values it sees. Seeing null here
-// keeps `data`, `_da` and `_db` as tagged fields, so `mul` stores its inputs'
+// keeps `_data`, `_da` and `_db` as tagged fields, so `mul` stores its inputs'
 // number boxes by reference instead of allocating new ones, and no field
 // ever changes storage mid-run; `grad` is made an unboxed double so `+=` in
 // `backward()` writes in place. (Measured: 152 → 120 bytes per `mul` node.)
+// The object stays alive (exported): V8 forgets the choice at a garbage
+// collection once no object uses it, e.g. when an app loads data before
+// building its first Value.
+/** @internal */
+export const warmed = new Value(0);
 {
-  const warm = new Value(0);
-  const loose = warm as unknown as Record<'data' | '_da' | '_db', unknown>;
-  loose.data = loose._da = loose._db = null;
-  warm.grad = 0.5;
+  const loose = warmed as unknown as Record<'_data' | '_da' | '_db', unknown>;
+  loose._data = loose._da = loose._db = null;
+  warmed.grad = 0.5;
 }
 
 // Walks use `_mark` as a parent counter instead of a visited Set: outside a
@@ -281,6 +300,13 @@ export function noGrad<T>(fn: () => T): T {
   } finally {
     gradEnabled = previous;
   }
+}
+
+/** @internal Installs the tracer's `.data` hook (null removes it); returns the previous one. */
+export function setDataHook(hook: ((v: Value) => void) | null): ((v: Value) => void) | null {
+  const previous = dataHook;
+  dataHook = hook;
+  return previous;
 }
 
 /** Whether ops currently record a graph (false inside `noGrad`). */

@@ -1,6 +1,6 @@
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import './tfjs-gradients.js';
+// The union package registers tfjs-core's own gradient functions (tfjs-core alone
+// cannot load them in Node); the benchmark uses its pure-JavaScript cpu backend.
+import * as tf from '@tensorflow/tfjs';
 
 /**
  * Selects TensorFlow.js's pure-JavaScript cpu backend. Its first tensor prints

@@ -1,5 +1,5 @@
 export { Value, noGrad, isGradEnabled, topo, toValue, describe, type ValueLike } from './value.js';
-export { add, sub, mul, div, pow, sum, mean, dot } from './ops.js';
+export { add, sub, mul, div, pow, sum, mean, dot, logSumExp } from './ops.js';
 export { toDot, opText, type DotOptions } from './graphviz.js';
 export {
   compileStep, CompiledStep, TraceError, MAX_LABELS,

@@ -51,6 +51,21 @@ export function dot(a: readonly ValueLike[], b: readonly ValueLike[]): Value {
   return total;
 }
 
+/**
+ * log(e^v0 + e^v1 + …) without overflow: a left fold of `logAddExp`, so no
+ * value is read and a compiled step can follow it. Its gradient is the
+ * softmax of the values. Throws a RangeError for an empty array.
+ * @example logSumExp(logits).sub(logits[label]) // cross-entropy of one sample
+ */
+export function logSumExp(values: readonly ValueLike[]): Value {
+  const where = 'logSumExp';
+  if (!Array.isArray(values)) throw new TypeError(`${where}: expected an array of Values or numbers, got ${describe(values)}`);
+  if (values.length === 0) throw new RangeError(`${where}: expected at least one value, got an empty array`);
+  let total = toValue(values[0]!, where);
+  for (let i = 1; i < values.length; i++) total = total.logAddExp(toValue(values[i]!, where));
+  return total;
+}
+
 function sumOf(values: readonly ValueLike[], where: string): Value {
   if (!Array.isArray(values)) throw new TypeError(`${where}: expected an array of Values or numbers, got ${describe(values)}`);
   if (values.length === 0) return new Value(0);

@@ -39,7 +39,18 @@ export const REPLAY: Readonly<Record<string, OpReplay>> = {
   relu: { out: (a) => `${a} <= 0 ? 0 : ${a}`, da: (a) => `${a} > 0 ? 1 : 0` },
   leakyRelu: { out: (a, b) => `${a} > 0 ? ${a} : ${b} * ${a}`, da: (a, b) => `${a} > 0 ? 1 : ${b}` },
   abs: { out: (a) => `Math.abs(${a})`, da: (a) => `${a} > 0 ? 1 : ${a} < 0 ? -1 : 0` },
+  // value.ts computes e once; here it is written out where it is used, which gives the same bits.
+  logAddExp: {
+    out: (a, b) => `Math.max(${a}, ${b}) + Math.log1p(${expGap(a, b)})`,
+    da: (a, b) => `${a} >= ${b} ? 1 / (1 + ${expGap(a, b)}) : ${expGap(a, b)} / (1 + ${expGap(a, b)})`,
+    db: (a, b) => `${a} >= ${b} ? ${expGap(a, b)} / (1 + ${expGap(a, b)}) : 1 / (1 + ${expGap(a, b)})`,
+  },
 };
+
+// logAddExp's e^−|a−b|
+function expGap(a: string, b: string): string {
+  return `(${a} === ${b} ? 1 : Math.exp(-Math.abs(${a} - ${b})))`;
+}
 
 /** A number as JavaScript source that evaluates to exactly the same double (`-0` and `NaN` included). */
 export function literal(x: number): string {

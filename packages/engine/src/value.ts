@@ -161,7 +161,30 @@ export class Value {
     return node(Math.abs(a), 'abs', this, a > 0 ? 1 : a < 0 ? -1 : 0, null, 0); // d|a|/da = sign(a)
   }
 
+  /**
+   * log(e^this + e^other), computed as max + log1p(e^−|a−b|) so that nothing
+   * overflows (PyTorch's `logaddexp`). Equal infinities give themselves, as in
+   * PyTorch, with derivatives ½ and ½ where PyTorch's are NaN.
+   */
+  logAddExp(other: ValueLike): Value {
+    const o = toValue(other, 'Value.logAddExp');
+    const a = this._data, b = o._data;
+    // e^−|a−b| ≤ 1 never overflows; a === b covers ±∞ too, where a − b is NaN.
+    const e = a === b ? 1 : Math.exp(-Math.abs(a - b));
+    // d/da = σ(a−b), d/db = σ(b−a), each in the form that does not cancel (as sigmoid)
+    return node(Math.max(a, b) + Math.log1p(e), 'logAddExp', this, a >= b ? 1 / (1 + e) : e / (1 + e), o, a >= b ? e / (1 + e) : 1 / (1 + e));
+  }
+
   // ---- derived ops: composed from primitives, no gradient code of their own ----
+
+  /**
+   * log(1 + e^this), stable for any input; its derivative is σ(this). Exact
+   * everywhere, unlike PyTorch's `softplus`, which returns its input above 20.
+   */
+  softplus(): Value {
+    // logAddExp(a, 0) is the stable form itself: a > 0 ? a + log1p(e^−a) : log1p(e^a)
+    return this.logAddExp(0);
+  }
 
   /** `-this` */
   neg(): Value {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { CompiledStep, MAX_LABELS, TraceError, Value, compileStep, dot, mean, noGrad, sum, type ValueTargetsSpec } from '@ugrad/engine';
+import { CompiledStep, MAX_LABELS, TraceError, Value, compileStep, dot, logSumExp, mean, noGrad, sum, type ValueTargetsSpec } from '@ugrad/engine';
 
 // Specs whose sample returns a bare loss, so the eager reference can call it.
 type Spec = Omit<ValueTargetsSpec, 'sample'> & { sample: (x: Value[], y: Value[]) => Value };
@@ -165,6 +165,27 @@ describe('compileStep on other graphs', () => {
     expectSame({ params, inputs: n, targets: n, sample, extra: () => scale.pow(2).mul(1e-3) }, batch(r, 25, n, n));
   });
 
+  it('matches on softplus and logSumExp: bce and cross-entropy over an MLP, at ordinary and at huge logits', () => {
+    const r = rng(8);
+    const { params, forward } = mlp([2, 6, 3], r);
+    // cross-entropy with a one-hot target row (Values), and bce on the first logit against y[0]
+    const sample = (x: Value[], y: Value[]): Value => {
+      const z = forward(x);
+      const ce = logSumExp(z).sub(dot(y, z));
+      const bce = z[0]!.softplus().sub(z[0]!.mul(y[0]!));
+      return ce.add(bce);
+    };
+    const oneHot = (n: number) => Array.from({ length: n }, () => { const row = [0, 0, 0]; row[Math.floor(r() * 3)] = 1; return row; });
+    const X = batch(r, 12, 2, 0).X;
+    expectSame({ params, inputs: 2, targets: 3, sample }, { X, Y: oneHot(12) });
+    // inputs ×1000 drive the logits far into the tails, where a naive log(Σ e^z) overflows
+    const huge = { X: X.map((x) => x.map((v) => v * 1000)), Y: oneHot(12) };
+    expectSame({ params, inputs: 2, targets: 3, sample }, huge);
+    const loss = compileStep({ params, inputs: 2, targets: 3, sample }).evaluate(huge.X, huge.Y);
+    expect(loss).toBeGreaterThan(100);
+    expect(loss).toBeLessThan(Infinity);
+  });
+
   it('matches on random graphs over every op, with reuse (fast-check)', () => {
     type Instr = { op: number; i: number; j: number; c: number };
     // The last op builds a small layer, so that runs of products become loops in the generated code.
@@ -178,6 +199,7 @@ describe('compileStep on other graphs', () => {
       (a) => a.tanh().exp(), (a) => a.abs().add(0.1).log(), (a) => a.tanh(), (a) => a.sigmoid(), (a) => a.relu(),
       (a, _, c) => a.leakyRelu(c), (a) => a.abs(), (a) => a.abs().sqrt(), (a) => a.neg(), (a, b, c) => dot([a, b, a, b], [b, a, c, a]),
       (a, b) => sum([a, b, a, b, b]), (a, _, c) => a.mul(c), (a, b, _, ps) => layer(a, b, ps),
+      (a, b) => a.logAddExp(b), (a) => a.softplus(), (a, b, c) => logSumExp([a, b, c]),
     ];
     const program = fc.record({
       inputs: fc.integer({ min: 1, max: 3 }),

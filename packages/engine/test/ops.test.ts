@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Value, add, div, dot, mean, mul, pow, sub, sum } from '@ugrad/engine';
+import { Value, add, div, dot, logSumExp, mean, mul, pow, sub, sum } from '@ugrad/engine';
 
 function close(actual: number, expected: number, rel: number, what = ''): void {
   expect(Math.abs(actual - expected), `${what}: got ${actual}, expected ${expected}`).toBeLessThanOrEqual(rel * Math.abs(expected));
@@ -159,6 +159,54 @@ describe('sum, mean, dot', () => {
     expectError(() => dot([1, 2], [1]), RangeError, 'dot: expected arrays of equal length, got 2 and 1');
     expectError(() => dot([], [new Value(1)]), RangeError, 'dot: expected arrays of equal length, got 0 and 1');
     expectError(() => mean([]), RangeError, 'mean: expected at least one value, got an empty array');
+  });
+});
+
+describe('logSumExp', () => {
+  // log Σ e^v from the definition, and its gradient, the softmax; fine for moderate values
+  const lse = (xs: number[]): number => Math.log(xs.reduce((a, x) => a + Math.exp(x), 0));
+  const softmax = (xs: number[]): number[] => xs.map((x) => Math.exp(x) / xs.reduce((a, v) => a + Math.exp(v), 0));
+
+  it('is log Σ e^v, with the softmax as its gradient (and finite differences agree)', () => {
+    for (const xs of [[1, 2, 3], [0.5, -1, 0, 4, -2.5], [-30, -31, -29.5], [7, 7]]) {
+      const vs = xs.map((x) => new Value(x));
+      const out = logSumExp(vs);
+      close(out.data, lse(xs), 1e-15, `logSumExp(${xs})`);
+      out.backward();
+      const p = softmax(xs);
+      vs.forEach((v, i) => {
+        close(v.grad, p[i]!, 1e-14, `d/dv${i} at ${xs}`);
+        close(v.grad, numericalDerivative((t) => lse(xs.map((x, j) => (j === i ? t : x))), xs[i]!), 1e-7, `d/dv${i} at ${xs} vs finite differences`);
+      });
+    }
+  });
+
+  it('is a fold of logAddExp: nothing overflows at ±1000, and no value is read', () => {
+    const big = [new Value(1000), new Value(1000), new Value(1000)];
+    const out = logSumExp(big);
+    close(out.data, 1000 + Math.log(3), 1e-15);
+    out.backward();
+    // The running total, 1000.69…, carries ulp(1000) ≈ 1e-13 of absolute error into the
+    // next gap, so the gradient is good to ~1e-14 here: the softmax's own sensitivity
+    // to rounding inputs of this size (a max-shift would need to read the values).
+    for (const v of big) close(v.grad, 1 / 3, 1e-13);
+    const mixed = [new Value(1000), new Value(0), new Value(-1000)];
+    const m = logSumExp(mixed);
+    m.backward();
+    expect([m.data, ...mixed.map((v) => v.grad)]).toEqual([1000, 1, 0, 0]);
+    expect(logSumExp([-1000, -1000]).data).toBe(-1000 + Math.LN2);
+    expect(out.op).toBe('logAddExp');
+  });
+
+  it('of one value is that value; numbers are accepted; an empty array is a RangeError', () => {
+    const a = new Value(2);
+    expect(logSumExp([a])).toBe(a);
+    expect(logSumExp([0, 0]).data).toBe(Math.LN2);
+    expectError(() => logSumExp([]), RangeError, 'logSumExp: expected at least one value, got an empty array');
+    for (const [bad, described] of badInputs) {
+      expectError(() => logSumExp([1, bad as never]), TypeError, `logSumExp: expected a Value or a number, got ${described}`);
+      expectError(() => logSumExp(bad as never), TypeError, `logSumExp: expected an array of Values or numbers, got ${described}`);
+    }
   });
 });
 

@@ -27,6 +27,8 @@ const methods: Record<string, (a: Value, b: number) => Value> = {
   leakyRelu: (a, b) => a.leakyRelu(b),
   abs: (a) => a.abs(),
   sqrt: (a) => a.sqrt(),
+  logAddExp: (a, b) => a.logAddExp(new Value(b)),
+  softplus: (a) => a.softplus(),
 };
 // A number exponent is a different node (unary, exponent held as the op's constant).
 const powNumber = (a: Value, b: number): Value => a.pow(b);

@@ -83,6 +83,8 @@ const unaryCases: UnaryCase[] = [
   { name: 'pow(-1)', op: (v) => v.pow(-1), f: (x) => 1 / x, df: (x) => -1 / (x * x), xs: [-1e6, -3, -0.5, 0.5, 4, 1e6] },
   { name: 'pow(-2.5)', op: (v) => v.pow(-2.5), f: (x) => x ** -2.5, df: (x) => -2.5 * x ** -3.5, xs: [1e-3, 0.5, 1, 4, 1e6] },
   { name: 'pow(0)', op: (v) => v.pow(0), f: () => 1, df: () => 0, xs: [-3, -0.5, 0.5, 4, 1e6] },
+  // log(1 + e^x) straight from the definition is fine where e^x neither overflows nor rounds 1 + e^x away
+  { name: 'softplus', op: (v) => v.softplus(), f: (x) => Math.log1p(Math.exp(x)), df: sigma, xs: [-30, -5, -1, -1e-3, 0, 0.5, 3, 30, 700] },
 ];
 
 describe('unary ops: value and gradient', () => {
@@ -126,6 +128,12 @@ const binaryCases: BinaryCase[] = [
     name: 'pow(Value)', op: (a, b) => a.pow(b), f: (x, y) => x ** y,
     da: (x, y) => y * x ** (y - 1), db: (x, y) => x ** y * Math.log(x),
     points: [[2, 3], [0.5, -1.5], [10, 0.3], [1e3, 2], [3, 0], [1e-3, 0.5], [7, -2]],
+  },
+  {
+    // log(e^a + e^b) from the definition (no overflow at these points); d/da = σ(a − b), d/db = σ(b − a)
+    name: 'logAddExp', op: (a, b) => a.logAddExp(b), f: (x, y) => Math.log(Math.exp(x) + Math.exp(y)),
+    da: (x, y) => sigma(x - y), db: (x, y) => sigma(y - x),
+    points: [[-3, 2], [0, 0], [2.5, -0.5], [1e-3, 7], [0.5, 0.5], [-20, -21], [30, 1], [-600, -601]], step: largerOperand,
   },
 ];
 
@@ -188,6 +196,42 @@ describe('numerics', () => {
     expect(at((v) => v.sigmoid(), 0)).toEqual([0.5, 0.25]);
     // far in the left tail the value is tiny but not flushed to 0: e^-700 / (1 + e^-700)
     close(at((v) => v.sigmoid(), -700)[0], Math.exp(-700), 1e-15);
+  });
+
+  it('softplus is finite at ±1000 and beyond, never NaN, and keeps log1p’s precision in the left tail', () => {
+    expect(at((v) => v.softplus(), 1000)).toEqual([1000, 1]);
+    expect(at((v) => v.softplus(), -1000)).toEqual([0, 0]);
+    expect(at((v) => v.softplus(), 1e300)).toEqual([1e300, 1]);
+    expect(at((v) => v.softplus(), 0)).toEqual([Math.LN2, 0.5]);
+    // log(1 + e^-40) would round to 0 if formed as log(1 + x); log1p keeps it
+    expect(at((v) => v.softplus(), -40)[0]).toBe(Math.log1p(Math.exp(-40)));
+    close(at((v) => v.softplus(), -700)[0], Math.exp(-700), 1e-15);
+    expect(at((v) => v.softplus(), Infinity)).toEqual([Infinity, 1]);
+    expect(at((v) => v.softplus(), -Infinity)).toEqual([0, 0]);
+  });
+
+  it('logAddExp is finite at ±1000 and at the largest doubles, and never NaN for numbers that are not', () => {
+    const lae = (x0: number, y0: number): [number, number, number] => {
+      const a = new Value(x0), b = new Value(y0);
+      const out = a.logAddExp(b);
+      out.backward();
+      return [out.data, a.grad, b.grad];
+    };
+    expect(lae(1000, -1000)).toEqual([1000, 1, 0]);
+    expect(lae(-1000, 1000)).toEqual([1000, 0, 1]);
+    expect(lae(1000, 1000)).toEqual([1000 + Math.LN2, 0.5, 0.5]);
+    expect(lae(-1000, -1000)).toEqual([-1000 + Math.LN2, 0.5, 0.5]);
+    expect(lae(1e308, 1e308)).toEqual([1e308, 0.5, 0.5]);
+    // a − b overflows to Infinity: e^−∞ = 0, still no NaN
+    expect(lae(1.7e308, -1.7e308)).toEqual([1.7e308, 1, 0]);
+    // PyTorch: logaddexp(-inf, -inf) = -inf and (inf, inf) = inf. Its gradient there is NaN
+    // (1 / (1 + e^(b − a)) with b − a = NaN); here it is ½ and ½, the limit along a = b.
+    expect(lae(-Infinity, -Infinity)).toEqual([-Infinity, 0.5, 0.5]);
+    expect(lae(Infinity, Infinity)).toEqual([Infinity, 0.5, 0.5]);
+    expect(lae(Infinity, -Infinity)).toEqual([Infinity, 1, 0]);
+    expect(lae(-Infinity, 3)).toEqual([3, 0, 1]);
+    expect(lae(2, Infinity)).toEqual([Infinity, 0, 1]);
+    expect(lae(NaN, 1).map(Number.isNaN)).toEqual([true, true, true]);
   });
 
   it('follows IEEE arithmetic at the edges of the domain, as PyTorch does', () => {
@@ -474,8 +518,8 @@ describe('label, op, children, toString', () => {
     const ops: [Value, string][] = [
       [x, ''], [x.add(y), '+'], [x.mul(y), '*'], [x.pow(2), '**'], [x.pow(y), '**'], [x.exp(), 'exp'],
       [x.log(), 'log'], [x.tanh(), 'tanh'], [x.sigmoid(), 'sigmoid'], [x.relu(), 'relu'],
-      [x.leakyRelu(), 'leakyRelu'], [x.abs(), 'abs'],
-      [x.neg(), '*'], [x.sub(y), '+'], [x.div(y), '*'], [x.sqrt(), '**'],
+      [x.leakyRelu(), 'leakyRelu'], [x.abs(), 'abs'], [x.logAddExp(y), 'logAddExp'],
+      [x.neg(), '*'], [x.sub(y), '+'], [x.div(y), '*'], [x.sqrt(), '**'], [x.softplus(), 'logAddExp'],
     ];
     for (const [v, op] of ops) expect(v.op).toBe(op);
   });
@@ -530,7 +574,7 @@ const badInputs: [unknown, string][] = [
 ];
 
 describe('bad input', () => {
-  const methods = ['add', 'sub', 'mul', 'div', 'pow'] as const;
+  const methods = ['add', 'sub', 'mul', 'div', 'pow', 'logAddExp'] as const;
   for (const method of methods) {
     it(`Value.${method} rejects a non-number operand with a TypeError naming the method and the argument`, () => {
       const x = new Value(1);

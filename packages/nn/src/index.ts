@@ -19,7 +19,7 @@ export { constantLR, linearLR, stepLR, cosineLR, scheduleFromSpec, type Schedule
 export {
   fit, Trainer, LOSSES,
   type LossName, type LossFunction, type FitOptions, type EarlyStoppingOptions, type StepInfo, type EpochInfo,
-  type StopReason, type History, type Evaluation, type TrainerState,
+  type StopReason, type History, type Evaluation, type TrainerState, type TrainingMode,
 } from './fit.js';
 export {
   createCheckpoint, serializeCheckpoint, parseCheckpoint, validateCheckpoint, applyCheckpoint, modelFromCheckpoint,

@@ -1,4 +1,4 @@
-import { Value, describe, sum, type ValueLike } from '@ugrad/engine';
+import { Value, describe, logSumExp, sum, type ValueLike } from '@ugrad/engine';
 
 /**
  * One sample's model output: a scalar, or the array a module's `forward`
@@ -44,10 +44,11 @@ export function hinge(scores: readonly ModelOutput[], labels: readonly number[])
 
 /**
  * Binary cross-entropy on logits (PyTorch's `binary_cross_entropy_with_logits`),
- * `mean(max(z, 0) − z·y + log(1 + e^−|z|))`, for labels in [0, 1] (usually 0 or 1).
- * Stable for any logit: e^−|z| never overflows, so ±1000 gives finite values
- * and gradients; and the log term keeps log1p's precision, so a confident
+ * `mean(softplus(z) − y·z)`, for labels in [0, 1] (usually 0 or 1).
+ * Stable for any logit: softplus never overflows, so ±1000 gives finite
+ * values and gradients; and it keeps log1p's precision, so a confident
  * correct prediction's tiny loss is right to the last bits, as in PyTorch.
+ * No value is read, so a compiled step can follow it.
  */
 export function bceWithLogits(logits: readonly ModelOutput[], labels: readonly number[]): Value {
   const where = 'bceWithLogits';
@@ -55,29 +56,19 @@ export function bceWithLogits(logits: readonly ModelOutput[], labels: readonly n
   const terms = logits.map((l, i) => {
     const y = checkLabel(labels[i], i, where, (v) => v >= 0 && v <= 1, 'a number in [0, 1]');
     const z = scalar(l, where, i);
-    // Branch on the sign instead of using relu and abs: their derivative at 0
-    // is 0, which would give a gradient of −y at z = 0 instead of σ(0) − y.
-    // z·(1 − y) is one term, so for y = 1 the gradient is σ(−z) alone, not
-    // 1 − 1 + σ(−z) with the small part rounded away.
-    return z.data >= 0 ? z.mul(1 - y).add(log1p(z.neg().exp())) : z.mul(-y).add(log1p(z.exp()));
+    // A hard label reduces softplus(z) − y·z to one softplus (softplus(z) − z =
+    // softplus(−z)), whose gradient for y = 1 is −σ(−z) itself: written as
+    // σ(z) − 1 it would lose its small part, and all of it for z > 37.
+    return y === 1 ? z.neg().softplus() : y === 0 ? z.softplus() : z.softplus().sub(z.mul(y));
   });
   return meanOf(terms);
 }
 
-// log(1 + e) with log1p's accuracy. The engine has no log1p, and once 1 + e
-// rounds, log(1 + e) loses e's low bits (a relative error of up to 1e-16 / e).
-// Adding the difference to Math.log1p as a constant fixes the value; the
-// gradient, 1/(1 + e), is unaffected by a constant.
-function log1p(e: Value): Value {
-  const y = e.add(1).log();
-  return y.add(Math.log1p(e.data) - y.data);
-}
-
 /**
  * Softmax cross-entropy over class logits (PyTorch's `cross_entropy`):
- * `mean(log Σⱼ e^zⱼ − z_label)`, with the row's largest logit subtracted first
- * (log-sum-exp) so no exponential overflows. Labels are class indices,
- * `0 ≤ label < classes`.
+ * `mean(logSumExp(z) − z_label)`; log-sum-exp is a fold of the engine's
+ * stable `logAddExp`, so no exponential overflows and no value is read.
+ * Labels are class indices, `0 ≤ label < classes`.
  * @example softmaxCrossEntropy(xs.map((x) => model.forward(x)), [0, 2, 1])
  */
 export function softmaxCrossEntropy(logits: readonly (readonly ValueLike[])[], labels: readonly number[]): Value {
@@ -94,11 +85,7 @@ export function softmaxCrossEntropy(logits: readonly (readonly ValueLike[])[], l
     }
     const y = checkLabel(labels[i], i, where, (v) => Number.isInteger(v) && v >= 0 && v < classes, `an integer class in [0, ${classes - 1}]`);
     const z = row.map((v) => toVal(v, where, `logits ${i}`));
-    // The shift is a constant: log-sum-exp minus z_y does not change when every
-    // logit moves by the same amount, so no gradient is lost.
-    const m = Math.max(...z.map((v) => v.data));
-    const shifted = z.map((v) => v.sub(m));
-    return sum(shifted.map((v) => v.exp())).log().sub(shifted[y]!);
+    return logSumExp(z).sub(z[y]!);
   });
   return meanOf(terms);
 }

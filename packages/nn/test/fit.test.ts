@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Value, sum } from '@ugrad/engine';
+import { TraceError, Value, noGrad, sum, type ValueLike } from '@ugrad/engine';
 import { Rng } from '../src/random.js';
-import { Layer, MLP } from '../src/module.js';
+import { Layer, MLP, Module } from '../src/module.js';
 import { bceWithLogits, hinge, l2, mse, softmaxCrossEntropy } from '../src/losses.js';
 import { Adam, SGD } from '../src/optim.js';
 import { cosineLR, linearLR, stepLR } from '../src/schedule.js';
@@ -34,12 +34,10 @@ const linear = (): Layer => new Layer(1, 1, { activation: 'linear', seed: 0 });
 
 describe("fit: micrograd's demo", () => {
   // moons n=100 noise=0.1; MLP(2, [16, 16, 1]); hinge + 1e-4·Σp²; 100 full-batch SGD steps, lr 1.0 → 0.1.
-  it('reaches 100% training accuracy, with the same losses and weights as the loop written out by hand', () => {
-    const { X, y: y01 } = moons({ n: 100, noise: 0.1, seed: 1337 });
-    const model = new MLP(2, [16, 16, 1], { seed: 1337 });
-    const history = fit(model, { X, y: y01 }, { loss: 'hinge', l2: 1e-4, steps: 100, schedule: linearLR(1.0, 0.1, 100) });
+  const { X, y: y01 } = moons({ n: 100, noise: 0.1, seed: 1337 });
 
-    // micrograd's demo loop, from engine primitives only: no losses, optimizer or schedule from @ugrad/nn.
+  // micrograd's demo loop, from engine primitives only: no losses, optimizer or schedule from @ugrad/nn.
+  function handLoop(): { losses: number[]; accuracies: number[]; weights: Record<string, number> } {
     const ref = new MLP(2, [16, 16, 1], { seed: 1337 });
     const params = ref.parameters();
     const y = y01.map((v) => v * 2 - 1);
@@ -55,18 +53,61 @@ describe("fit: micrograd's demo", () => {
       for (const p of params) p.data -= lr * p.grad;
       losses.push(total.data);
     }
+    return { losses, accuracies, weights: ref.stateDict() };
+  }
+  const ref = handLoop();
+  const train = (compile: 'auto' | boolean): { model: MLP; history: History; trainer: Trainer } => {
+    const model = new MLP(2, [16, 16, 1], { seed: 1337 });
+    const trainer = new Trainer(model, { X, y: y01 }, { loss: 'hinge', l2: 1e-4, steps: 100, schedule: linearLR(1.0, 0.1, 100), compile });
+    while (!trainer.done) trainer.step();
+    return { model, history: trainer.history, trainer };
+  };
 
-    expect(history.steps.map((s) => s.loss)).toEqual(losses);
-    expect(history.steps.map((s) => s.accuracy)).toEqual(accuracies);
-    expect(model.stateDict()).toEqual(ref.stateDict());
+  it('eagerly: reaches 100% training accuracy, with the same losses and weights as the loop written out by hand, bit for bit', () => {
+    const { model, history, trainer } = train(false);
+    expect(trainer.mode).toBe('eager');
+    expect(history.steps.map((s) => s.loss)).toEqual(ref.losses);
+    expect(history.steps.map((s) => s.accuracy)).toEqual(ref.accuracies);
+    expect(model.stateDict()).toEqual(ref.weights);
     expect(history.steps.at(-1)!.accuracy).toBe(1);
     expect(history.steps.at(-1)!.loss).toBeLessThan(0.05);
     expect(history.steps.map((s) => s.lr)).toEqual(range(100).map((k) => linearLR(1.0, 0.1, 100)(k)));
     // Full batch: one step per epoch, and each epoch reports its step's loss exactly.
-    expect(history.epochs.map((e) => e.loss)).toEqual(losses);
+    expect(history.epochs.map((e) => e.loss)).toEqual(ref.losses);
     expect(history.stopReason).toBe('completed');
   });
+
+  it('compiled (the default): the first loss bit for bit, then every loss and weight to 1e-12', () => {
+    const { model, history, trainer } = train('auto');
+    expect(trainer.mode).toBe('compiled');
+    expect(trainer.eagerReason).toBe(null);
+    const losses = history.steps.map((s) => s.loss);
+    expect(losses[0]).toBe(ref.losses[0]);
+    // Gradients add up in another order than in backward(), so the last bits of the weights differ from step 1 on.
+    expectRelative(losses, ref.losses, 1e-12, 'loss');
+    const weights = model.stateDict();
+    expectRelative(Object.values(weights), Object.keys(weights).map((k) => ref.weights[k]!), 1e-12, 'weight', 1e-15);
+    expect(history.steps.map((s) => s.accuracy)).toEqual(ref.accuracies);
+    expect(history.epochs.map((e) => e.loss)).toEqual(losses);
+  });
 });
+
+/** Runs fn and returns what it threw; fails the test if it did not throw. */
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the call to throw, but it returned');
+}
+
+// |got − want| ≤ rel·|want| + abs, element by element; the first few failures in words.
+function expectRelative(got: number[], want: number[], rel: number, what: string, abs = 0): void {
+  expect(got).toHaveLength(want.length);
+  const bad = got.flatMap((g, i) => (Math.abs(g - want[i]!) <= rel * Math.abs(want[i]!) + abs ? [] : [`${what} ${i}: ${g} vs ${want[i]}`]));
+  expect(bad.slice(0, 5)).toEqual([]);
+}
 
 describe('fit: epochs, steps and batches', () => {
   it('epochs × ceil(n / batchSize) steps, the last batch of each epoch smaller', () => {
@@ -404,6 +445,183 @@ describe('fit: non-finite values', () => {
   });
 });
 
+describe('fit: compiled and eager', () => {
+  // Each built-in loss on an MLP, with minibatches, a validation split, l2 and Adam among them.
+  const setUps: Record<'hinge' | 'bce' | 'crossEntropy' | 'mse', () => { model: MLP; data: Dataset; options: FitOptions }> = {
+    hinge: () => ({ model: new MLP(2, [8, 8, 1], { seed: 21 }), data: moons({ n: 40, noise: 0.1, seed: 21 }), options: { loss: 'hinge', lr: 0.1, l2: 1e-4, batchSize: 10, validation: 0.25, steps: 24 } }),
+    bce: () => {
+      const model = new MLP(2, [8, 1], { seed: 22 });
+      return { model, data: moons({ n: 40, noise: 0.1, seed: 22 }), options: { loss: 'bce', optimizer: new Adam(model.parameters(), { lr: 0.05 }), batchSize: 16, steps: 24 } };
+    },
+    crossEntropy: () => ({ model: new MLP(2, [8, 3], { seed: 23 }), data: blobs({ n: 45, centers: 3, noise: 1, seed: 23 }), options: { loss: 'crossEntropy', lr: 0.05, l2: 1e-3, validation: 0.2, steps: 24 } }),
+    mse: () => ({ model: new MLP(1, [16, 1], { hidden: 'tanh', seed: 24 }), data: sine({ n: 30, noise: 0.05, seed: 24 }), options: { loss: 'mse', lr: 0.1, batchSize: 8, steps: 24 } }),
+  };
+
+  for (const [loss, setUp] of Object.entries(setUps)) {
+    it(`${loss}: compiled by default, with the losses, accuracies and weights of eager training to 1e-12 over 24 steps`, () => {
+      const runs = ([true, false] as const).map((compile) => {
+        const { model, data, options } = setUp();
+        const trainer = new Trainer(model, data, { ...options, compile });
+        // Before any step both see the same weights: evaluation agrees bit for bit.
+        const before = trainer.evaluate(data);
+        while (!trainer.done) trainer.step();
+        return { trainer, before, weights: Object.values(model.stateDict()) };
+      });
+      const [c, e] = runs as [typeof runs[0], typeof runs[0]];
+      expect([c.trainer.mode, e.trainer.mode]).toEqual(['compiled', 'eager']);
+      expect(c.before).toEqual(e.before);
+      const [hc, he] = [c.trainer.history, e.trainer.history];
+      expect(hc.steps[0]!.loss).toBe(he.steps[0]!.loss);
+      expectRelative(hc.steps.map((s) => s.loss), he.steps.map((s) => s.loss), 1e-12, 'loss');
+      expect(hc.steps.map((s) => s.accuracy)).toEqual(he.steps.map((s) => s.accuracy));
+      expectRelative(hc.epochs.map((s) => s.valLoss ?? 0), he.epochs.map((s) => s.valLoss ?? 0), 1e-12, 'valLoss');
+      expect(hc.epochs.map((s) => s.valAccuracy)).toEqual(he.epochs.map((s) => s.valAccuracy));
+      expectRelative(c.weights, e.weights, 1e-12, 'weight', 1e-15);
+      // Training did something.
+      expect(hc.steps.at(-1)!.loss).toBeLessThan(hc.steps[0]!.loss);
+    });
+  }
+
+  it('options.compile: false trains eagerly, and says so', () => {
+    const { model, data, options } = setUps.hinge();
+    const trainer = new Trainer(model, data, { ...options, compile: false });
+    expect([trainer.mode, trainer.eagerReason]).toEqual(['eager', 'options.compile is false']);
+  });
+
+  // Branches on a value while tracing: the engine's data hook stops the trace.
+  class Peeking extends Module {
+    mlp = new MLP(2, [4, 1], { seed: 25 });
+    forward(x: readonly ValueLike[]): Value[] {
+      const out = this.mlp.forward(x);
+      return out[0]!.data > 1e9 ? [out[0]!.tanh()] : out;
+    }
+  }
+  const peekMessage = "compileStep: the sample function (targets 1) used .data of a Value (made by '+') while being traced; a compiled replay does not re-run your code, so nothing may depend on data values: use Value ops (relu, abs, …) instead of branching on .data, or train eagerly";
+  const fallback = "fit: could not compile the training step (options.compile is true; 'auto' would train eagerly): ";
+
+  it('a model that reads .data trains eagerly under auto, exactly as with compile: false, and throws under compile: true', () => {
+    const data = moons({ n: 20, noise: 0.1, seed: 25 });
+    expect(data.y[0]).toBe(1); // so the first target traced is +1
+    const auto = new Trainer(new Peeking(), data, { loss: 'hinge', lr: 0.1, steps: 5 });
+    expect([auto.mode, auto.eagerReason]).toEqual(['eager', peekMessage]);
+    while (!auto.done) auto.step();
+    expect(untimed(auto.history)).toEqual(untimed(fit(new Peeking(), data, { loss: 'hinge', lr: 0.1, steps: 5, compile: false })));
+    const error = thrown(() => new Trainer(new Peeking(), data, { loss: 'hinge', lr: 0.1, steps: 5, compile: true }));
+    expect(error).toBeInstanceOf(TraceError);
+    expect((error as Error).message).toBe(fallback + peekMessage);
+  });
+
+  // Computes a feature from its inputs as numbers: a trace sees Values there, so x0·x1 becomes NaN.
+  class Product extends Module {
+    mlp = new MLP(3, [4, 1], { seed: 26 });
+    forward(x: readonly ValueLike[]): Value[] {
+      const [a, b] = x as readonly number[];
+      return this.mlp.forward([a!, b!, a! * b!]);
+    }
+  }
+
+  it('a model that computes with its inputs as numbers is caught by comparing with eager on the training set', () => {
+    const data = moons({ n: 20, noise: 0.1, seed: 26 });
+    const want = noGrad(() => new Product().forward(data.X[0]!))[0]!.data;
+    const reason = `the compiled model gave NaN where model.forward gave ${want} (training sample 0, output 0); it may compute with its inputs as numbers (x[0] * x[1], x[0] > 0), which a trace cannot follow: use Value ops`;
+    const auto = new Trainer(new Product(), data, { loss: 'bce', lr: 0.1, steps: 3 });
+    expect([auto.mode, auto.eagerReason]).toEqual(['eager', reason]);
+    expect(() => new Trainer(new Product(), data, { loss: 'bce', lr: 0.1, steps: 3, compile: true })).toThrow(new TraceError(fallback + reason));
+  });
+
+  it('custom losses: eager under auto; compiled with compile: true when they are per-sample means; refused when not', () => {
+    const data = sine({ n: 24, noise: 0.05, seed: 27 });
+    const meanAbs = (o: Value[][], t: number[]): Value => sum(o.map((row, i) => row[0]!.sub(t[i]!).abs())).mul(1 / o.length);
+    const make = () => new MLP(1, [8, 1], { hidden: 'tanh', seed: 27 });
+    const auto = new Trainer(make(), data, { loss: meanAbs, lr: 0.05, steps: 20 });
+    expect([auto.mode, auto.eagerReason]).toEqual(['eager', 'a custom loss function is compiled only with options.compile: true']);
+    // 24 distinct targets, one program each
+    const compiled = new Trainer(make(), data, { loss: meanAbs, lr: 0.05, steps: 20, compile: true });
+    expect(compiled.mode).toBe('compiled');
+    while (!compiled.done) compiled.step();
+    while (!auto.done) auto.step();
+    expectRelative(compiled.history.steps.map((s) => s.loss), auto.history.steps.map((s) => s.loss), 1e-12, 'loss');
+    expect(compiled.history.steps.at(-1)!.loss).toBeLessThan(compiled.history.steps[0]!.loss);
+
+    // A sum over samples is not what a compiled step computes (a mean): refused, with both numbers.
+    const sumAbs = (o: Value[][], t: number[]): Value => sum(o.map((row, i) => row[0]!.sub(t[i]!).abs()));
+    const error = thrown(() => new Trainer(make(), data, { loss: sumAbs, lr: 0.05, steps: 1, compile: true })) as Error;
+    expect(error).toBeInstanceOf(TraceError);
+    expect(error.message).toMatch(/^fit: could not compile the training step \(options\.compile is true; 'auto' would train eagerly\): the compiled loss, [0-9.e-]+, differs from the loss function's, [0-9.e-]+, on the training set; a compiled loss must be the mean over samples of a per-sample term$/);
+
+    // More distinct targets than programs a compiled step keeps.
+    const many = sine({ n: 70, seed: 27 });
+    expect(() => new Trainer(make(), many, { loss: meanAbs, lr: 0.05, steps: 1, compile: true })).toThrow(
+      new TraceError(`${fallback}the training set has 70 distinct targets; a compiled step takes at most 64 (one program each)`),
+    );
+  });
+
+  it('a non-finite loss or gradient in a compiled step is redone eagerly, for the same message, before the update', () => {
+    const model = new Layer(1, 1, { activation: 'linear' });
+    const [w, b] = model.parameters();
+    w!.data = 1;
+    b!.data = 0;
+    const trainer = new Trainer(model, { X: [[1e200]], y: [0] }, { loss: 'mse', lr: 0.1, steps: 3 });
+    expect(trainer.mode).toBe('compiled');
+    expect(() => trainer.step()).toThrow(new Error("fit: loss became Infinity at step 0 (epoch 0); first non-finite value: '*' of 1e+200 and 1e+200 gave Infinity"));
+    expect([w!.data, b!.data]).toEqual([1, 0]);
+
+    // √(0·w·x) is 0, a finite loss, but its derivative at 0 is infinite.
+    class Root extends Module {
+      w = new Value(1);
+      forward(x: readonly ValueLike[]): Value[] {
+        return [this.w.mul(x[0]!).mul(0).sqrt()];
+      }
+    }
+    const root = new Root();
+    const t = new Trainer(root, { X: [[2]], y: [0] }, { loss: 'mse', lr: 0.1, steps: 1 });
+    expect(t.mode).toBe('compiled');
+    expect(() => t.step()).toThrow(new Error('fit: the gradient of parameter "w" became NaN at step 0 (epoch 0)'));
+    expect(root.w.data).toBe(1);
+  });
+
+  it('a compiled run resumed from its state ends bit-identical to the uninterrupted one', () => {
+    const data = moons({ n: 30, noise: 0.2, seed: 28 });
+    const setUp = (seed: number) => {
+      const model = new MLP(2, [6, 6, 1], { seed });
+      const optimizer = new Adam(model.parameters(), { lr: 0.02 });
+      const trainer = new Trainer(model, data, { loss: 'bce', optimizer, steps: 12, batchSize: 7, validation: 0.2, seed: 3, l2: 1e-4 });
+      return { model, optimizer, trainer };
+    };
+    const whole = setUp(28);
+    while (!whole.trainer.done) whole.trainer.step();
+    const first = setUp(28);
+    for (let i = 0; i < 5; i++) first.trainer.step();
+    const saved = JSON.parse(JSON.stringify({ model: first.model.stateDict(), optimizer: first.optimizer.stateDict(), trainer: first.trainer.stateDict() }));
+    const resumed = setUp(99);
+    resumed.model.loadStateDict(saved.model);
+    resumed.optimizer.loadStateDict(saved.optimizer);
+    resumed.trainer.loadStateDict(saved.trainer);
+    while (!resumed.trainer.done) resumed.trainer.step();
+    expect([whole.trainer.mode, resumed.trainer.mode]).toEqual(['compiled', 'compiled']);
+    expect(untimed(resumed.trainer.history)).toEqual(untimed(whole.trainer.history));
+    expect(resumed.model.stateDict()).toEqual(whole.model.stateDict());
+  });
+
+  it('a model that cannot be compiled in eval mode still trains compiled, and evaluates eagerly', () => {
+    // Reads .data only in eval mode, as a layer with running statistics might.
+    class EvalPeek extends Module {
+      mlp = new MLP(2, [4, 1], { seed: 29 });
+      forward(x: readonly ValueLike[]): Value[] {
+        const out = this.mlp.forward(x);
+        return !this.training && out[0]!.data > 1e9 ? [out[0]!.tanh()] : out;
+      }
+    }
+    const data = moons({ n: 20, noise: 0.1, seed: 29 });
+    const [c, e] = ['auto', false].map((compile) => new Trainer(new EvalPeek(), data, { loss: 'hinge', lr: 0.1, epochs: 3, validation: 0.25, compile: compile as 'auto' | false }));
+    while (!c!.done) c!.step();
+    while (!e!.done) e!.step();
+    expect(c!.mode).toBe('compiled');
+    expect(c!.history.epochs.every((x) => x.valLoss !== undefined)).toBe(true);
+    expectRelative(c!.history.epochs.map((x) => x.valLoss!), e!.history.epochs.map((x) => x.valLoss!), 1e-12, 'valLoss');
+  });
+});
+
 describe('fit: bad input', () => {
   const data = { X: [[0, 0], [0, 1], [1, 0], [1, 1]], y: [0, 1, 1, 0] };
   const model = new MLP(2, [3, 1]);
@@ -412,7 +630,7 @@ describe('fit: bad input', () => {
 
   it('options', () => {
     expect(bad({ lr: 0.1, learningRate: 0.1 } as Partial<FitOptions>)).toThrow(
-      new TypeError('fit: unknown option "learningRate" (expected one of loss, optimizer, lr, schedule, epochs, steps, batchSize, shuffle, seed, rng, l2, clipGradNorm, validation, onStep, onEpoch, earlyStopping, targetLoss, accuracy)'),
+      new TypeError('fit: unknown option "learningRate" (expected one of loss, optimizer, lr, schedule, epochs, steps, batchSize, shuffle, seed, rng, l2, clipGradNorm, validation, onStep, onEpoch, earlyStopping, targetLoss, accuracy, compile)'),
     );
     expect(bad({ loss: 'nll' as 'mse' })).toThrow(new RangeError('fit: expected options.loss to be one of hinge, mse, bce, crossEntropy or a function, got "nll"'));
     expect(bad({ loss: undefined as never })).toThrow(new TypeError('fit: expected options.loss to be one of hinge, mse, bce, crossEntropy or a function, got undefined'));
@@ -439,6 +657,8 @@ describe('fit: bad input', () => {
     expect(bad({ earlyStopping: { patience: 0 } })).toThrow(new RangeError('fit: expected options.earlyStopping.patience to be a positive integer, got 0'));
     expect(bad({ earlyStopping: { patience: 1, monitor: 'valLoss' } })).toThrow(new RangeError('fit: options.earlyStopping monitors valLoss, but there is no options.validation'));
     expect(bad({ earlyStopping: { patience: 1, mode: 'min' } as never })).toThrow(new TypeError('fit: options.earlyStopping: unknown option "mode" (expected one of patience, minDelta, monitor)'));
+    expect(bad({ compile: 'yes' as never })).toThrow(new RangeError('fit: expected options.compile to be \'auto\', true or false, got "yes"'));
+    expect(bad({ compile: 1 as never })).toThrow(new TypeError('fit: expected options.compile to be \'auto\', true or false, got number 1'));
     expect(() => fit(model, data, undefined as never)).toThrow(new TypeError('fit: expected options to be an object, got undefined'));
   });
 

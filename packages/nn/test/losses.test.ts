@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Value } from '@ugrad/engine';
+import { Value, compileStep } from '@ugrad/engine';
 import { Rng } from '../src/random.js';
 import { gradCheck } from '../src/gradcheck.js';
 import { accuracy, bceWithLogits, hinge, l2, mse, softmaxCrossEntropy } from '../src/losses.js';
@@ -117,6 +117,13 @@ describe('bceWithLogits', () => {
     }
   });
 
+  it('takes soft labels: softplus(z) − y·z', () => {
+    const zs = [1.5, -0.4, 3];
+    const ys = [0.3, 0.9, 0.5];
+    const expected = zs.reduce((acc, z, i) => acc + naive(z, ys[i]!), 0) / zs.length;
+    expectClose(bceWithLogits(zs, ys).data, expected, 1e-14);
+  });
+
   it('gradient-checks, soft labels included', () => {
     const z = values([0.4, -1.3, 2.2, -0.05, 3.1]);
     expectGradients(z, () => bceWithLogits(z, [1, 0, 0.3, 1, 0]));
@@ -167,6 +174,31 @@ describe('softmaxCrossEntropy', () => {
     expect(() => softmaxCrossEntropy([[1, 2], [1, 2, 3]], [0, 0])).toThrow(new RangeError('softmaxCrossEntropy: expected logits 1 to have 2 classes like logits 0, got 3'));
     expect(() => softmaxCrossEntropy([1, 2] as unknown as number[][], [0, 0])).toThrow(TypeError);
     expect(() => softmaxCrossEntropy([[]], [0])).toThrow(RangeError);
+  });
+});
+
+describe('bceWithLogits and softmaxCrossEntropy read no value, so they compile', () => {
+  // A compiled step would refuse a loss that reads .data (TraceError); here they compile and give the eager numbers.
+  it('gives the eager loss and gradients', () => {
+    const rng = new Rng(4);
+    const w = values([0, 0, 0, 0, 0, 0].map(() => rng.normal()));
+    const logits = (x: Value[]): Value[] => [0, 1, 2].map((k) => x[0]!.mul(w[2 * k]!).add(w[2 * k + 1]!));
+    const X = [[0.5], [-1.2], [2.1], [0.3]], y = [2, 0, 1, 1];
+    const cases = [
+      { loss: (o: Value[][], t: number[]) => softmaxCrossEntropy(o, t), labels: y },
+      { loss: (o: Value[][], t: number[]) => bceWithLogits(o.map((r) => [r[0]!]), t), labels: y.map((v) => (v === 1 ? 1 : 0)) },
+    ];
+    for (const { loss, labels } of cases) {
+      const step = compileStep({ params: w, inputs: 1, labels: true, sample: (x, [t]) => loss([logits(x)], [t!]) });
+      for (const p of w) p.grad = 0;
+      const compiled = step.step(X, labels);
+      const compiledGrads = grads(w);
+      for (const p of w) p.grad = 0;
+      const eager = loss(X.map((x) => logits(x.map((v) => new Value(v)))), labels);
+      eager.backward();
+      expect(compiled).toBe(eager.data);
+      compiledGrads.forEach((g, i) => expectClose(g, w[i]!.grad, 1e-12));
+    }
   });
 });
 

@@ -5,6 +5,7 @@ import { accuracy, hinge, l2 } from '../src/losses.js';
 import { SGD } from '../src/optim.js';
 import { linearLR } from '../src/schedule.js';
 import { moons } from '../src/datasets.js';
+import { Trainer } from '../src/fit.js';
 
 // micrograd's demo (demo.ipynb): MLP(2, [16, 16, 1]); mean hinge loss plus
 // 1e-4 · Σp²; full batch; 100 steps of p.data -= lr * p.grad with
@@ -157,6 +158,26 @@ describe('parity with micrograd', () => {
     expect(actual.accuracies).toEqual(expected.accuracies);
     // Training did happen: the loss fell well below where it started.
     expect(expected.losses[STEPS - 1]!).toBeLessThan(0.2 * expected.losses[0]!);
+  });
+
+  it('fit reproduces it too, compiled (its default) and eager, to 1e-12 relative', () => {
+    const { X, y } = makeMoons(100, 0.1, 1337);
+    const init = new Rng('parity-weights');
+    const flat = new MLP(2, [16, 16, 1]).parameters().map(() => init.uniform(-1, 1));
+    const expected = reference(flat, X, y, STEPS);
+    for (const compile of [true, false]) {
+      const model = new MLP(2, [16, 16, 1]);
+      model.parameters().forEach((p, i) => (p.data = flat[i]!));
+      const trainer = new Trainer(model, { X, y }, { loss: 'hinge', l2: ALPHA, steps: STEPS, schedule: linearLR(1.0, 0.1, STEPS), compile });
+      expect(trainer.mode).toBe(compile ? 'compiled' : 'eager');
+      while (!trainer.done) trainer.step();
+      const steps = trainer.history.steps;
+      steps.forEach(({ loss }, k) => {
+        const e = expected.losses[k]!;
+        expect(Math.abs(loss - e) / Math.abs(e), `compile: ${compile}, step ${k}: ${loss} vs ${e}`).toBeLessThanOrEqual(1e-12);
+      });
+      expect(steps.map((s) => s.accuracy)).toEqual(expected.accuracies);
+    }
   });
 
   it('reaches 100% training accuracy on seeded moons with micrograd\'s initialisation', () => {

@@ -1,4 +1,4 @@
-import { Value, dot, sum } from '@ugrad/engine';
+import { Value, dot, graphNodes, sum } from '@ugrad/engine';
 import { heapBytesPer, medianMs, type Row } from './harness.js';
 import { initWeights, moonsData } from './moons.js';
 
@@ -27,7 +27,7 @@ export function runEngine(quick: boolean): Row[] {
   const init = initWeights([2, 16, 16, 1], 'init');
   const W = init.W.map((l) => l.map((r) => r.map((x) => new Value(x))));
   const B = init.B.map((l) => l.map((x) => new Value(x)));
-  const nodes = countNodes(eagerMoonsLoss(X, y, W, B));
+  const nodes = graphNodes(eagerMoonsLoss(X, y, W, B)).length;
   const moons = medianMs(() => eagerMoonsLoss(X, y, W, B).backward(), quick ? 10 : 60);
   rows.push({ name: `eager moons step, build + backward (${nodes} nodes)`, value: moons, unit: 'ms', target: '≤ 5', ok: moons <= 5 });
 
@@ -47,19 +47,11 @@ export function runEngine(quick: boolean): Row[] {
   const bytes = heapBytesPer(() => {
     const loss = eagerMoonsLoss(Xb, yb, W, B);
     loss.backward();
-    total = countNodes(loss);
+    total = graphNodes(loss).length;
     return loss;
   }, 1);
   rows.push({ name: `heap per node, moons graph (${(total / 1e6).toFixed(2)}M nodes)`, value: bytes / total, unit: 'bytes', target: '≤ 120', ok: bytes / total <= 120 });
   const chainBytes = heapBytesPer(() => { const r = chain(); r.backward(); return r; }, 1);
   rows.push({ name: 'heap per node, add/mul chain (2M nodes)', value: chainBytes / (2 * N + 1), unit: 'bytes', target: '≤ 120', ok: chainBytes / (2 * N + 1) <= 120 });
   return rows;
-}
-
-/** Every node reachable from `root`, leaves and constants included. */
-export function countNodes(root: Value): number {
-  const seen = new Set<Value>([root]);
-  const stack = [root];
-  while (stack.length) for (const c of stack.pop()!.children) if (!seen.has(c)) { seen.add(c); stack.push(c); }
-  return seen.size;
 }

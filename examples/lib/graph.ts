@@ -1,4 +1,4 @@
-import { Value, opText } from '@ugrad/engine';
+import { Value, graphNodes, opText } from '@ugrad/engine';
 
 /** What a node is to the computation, which decides its colour. */
 export type Role = 'input' | 'parameter' | 'constant' | 'intermediate' | 'loss';
@@ -36,20 +36,8 @@ export function roleDot(
   const params = new Set(sets.params ?? []);
   const inputs = new Set(sets.inputs ?? []);
   const digits = options.digits ?? 4;
-  const ids = new Map<Value, number>([[root, 0]]);
-  const order: Value[] = [];
-  // Iterative walk, like the engine's own: graphs can be deeper than the call stack.
-  const stack = [root];
-  while (stack.length > 0) {
-    const v = stack.pop()!;
-    order.push(v);
-    for (const c of v.children) {
-      if (!ids.has(c)) {
-        ids.set(c, ids.size);
-        stack.push(c);
-      }
-    }
-  }
+  const order = graphNodes(root);
+  const ids = new Map(order.map((v, i) => [v, i]));
   const counts: Record<Role, number> = { input: 0, parameter: 0, constant: 0, intermediate: 0, loss: 0 };
   const lines = [
     'digraph ugrad {',

@@ -1,4 +1,4 @@
-import { opText, type Value } from '@ugrad/engine';
+import { graphNodes, opText, type Value } from '@ugrad/engine';
 
 // A computation graph copied out of the engine into plain numbers, and a layered
 // left-to-right layout of it. Pure, so both are testable without a browser.
@@ -35,17 +35,8 @@ export interface GraphSnapshot {
  * root, inputs in order, so the same network gives the same ids every time.
  */
 export function snapshot(root: Value, names: ReadonlyMap<Value, string>): GraphSnapshot {
-  const ids = new Map<Value, number>([[root, 0]]);
-  const order: Value[] = [root];
-  // Iterative, as every graph walk in ugrad: no recursion limit on depth.
-  for (let k = 0; k < order.length; k++) {
-    for (const c of order[k]!.children) {
-      if (!ids.has(c)) {
-        ids.set(c, order.length);
-        order.push(c);
-      }
-    }
-  }
+  const order = graphNodes(root);
+  const ids = new Map(order.map((v, i) => [v, i]));
   const nodes: GraphNode[] = order.map((v, id) => ({
     id,
     op: opText(v),

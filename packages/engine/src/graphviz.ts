@@ -1,4 +1,4 @@
-import { Value, describe } from './value.js';
+import { Value, describe, graphNodes } from './value.js';
 
 /** Options for {@link toDot}. */
 export interface DotOptions {
@@ -19,21 +19,8 @@ export interface DotOptions {
 export function toDot(root: Value, options: DotOptions = {}): string {
   if (!(root instanceof Value)) throw new TypeError(`toDot: expected a Value as the root, got ${describe(root)}`);
   const digits = options.digits ?? 4;
-  const ids = new Map<Value, number>();
-  const nodes: Value[] = [];
-  // Iterative walk: graphs can be far deeper than the call stack.
-  const stack: Value[] = [root];
-  ids.set(root, 0);
-  while (stack.length > 0) {
-    const v = stack.pop()!;
-    nodes.push(v);
-    for (const c of v.children) {
-      if (!ids.has(c)) {
-        ids.set(c, ids.size);
-        stack.push(c);
-      }
-    }
-  }
+  const nodes = graphNodes(root);
+  const ids = new Map(nodes.map((v, i) => [v, i]));
   const lines = ['digraph ugrad {', `  rankdir=${options.rankdir ?? 'LR'};`, '  node [fontname="Helvetica"];'];
   for (const v of nodes) {
     const id = ids.get(v)!;

@@ -1,4 +1,4 @@
-export { Value, noGrad, isGradEnabled, topo, toValue, describe, type ValueLike } from './value.js';
+export { Value, noGrad, isGradEnabled, topo, graphNodes, toValue, describe, type ValueLike } from './value.js';
 export { add, sub, mul, div, pow, sum, mean, dot, logSumExp } from './ops.js';
 export { toDot, opText, type DotOptions } from './graphviz.js';
 export {

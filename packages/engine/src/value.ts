@@ -312,6 +312,22 @@ export function topo(root: Value): Value[] {
 }
 
 /**
+ * Every node reachable from `root` — leaves and constants too — each once,
+ * breadth first from the root, inputs in order (for pictures and counts; `topo`
+ * is the order gradients flow in). Iterative, like every walk here.
+ */
+export function graphNodes(root: Value): Value[] {
+  const order: Value[] = [root];
+  const seen = new Set(order);
+  for (let i = 0; i < order.length; i++) {
+    const { _a: a, _b: b } = order[i]!;
+    if (a !== null && !seen.has(a)) { seen.add(a); order.push(a); }
+    if (b !== null && !seen.has(b)) { seen.add(b); order.push(b); }
+  }
+  return order;
+}
+
+/**
  * Runs `fn` without recording a graph, like `torch.no_grad()`: ops return
  * leaves holding only their value. Use it for inference over many points.
  */

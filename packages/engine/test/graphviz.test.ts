@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Value, opText, toDot } from '@ugrad/engine';
+import { Value, graphNodes, opText, toDot } from '@ugrad/engine';
 
 interface Parsed {
   /** value nodes by id: label (as escaped in the text), data and grad as printed */
@@ -161,5 +161,25 @@ describe('toDot', () => {
     }
     expect(error).toBeInstanceOf(TypeError);
     expect((error as Error).message).toBe('toDot: expected a Value as the root, got number 5');
+  });
+});
+
+describe('graphNodes', () => {
+  it('lists every reachable node once, breadth first from the root, inputs in order', () => {
+    const a = new Value(2, 'a'), b = new Value(3, 'b');
+    const ab = a.mul(b);
+    const root = ab.add(ab.tanh()).add(a);
+    const nodes = graphNodes(root);
+    // root = (ab + tanh(ab)) + a
+    const sumNode = root.children[0]!, tanhNode = sumNode.children[1]!;
+    expect(nodes).toEqual([root, sumNode, a, ab, tanhNode, b]);
+    expect(new Set(nodes).size).toBe(nodes.length);
+  });
+
+  it('walks a million-deep chain without recursion', () => {
+    let x = new Value(0);
+    const leaf = x;
+    for (let i = 0; i < 1_000_000; i++) x = x.add(leaf);
+    expect(graphNodes(x).length).toBe(1_000_001);
   });
 });

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Value, type ValueLike } from '@ugrad/engine';
-import { Rng, bceWithLogits, gradCheck } from '@ugrad/nn';
+import { Value, compileStep, type ValueLike } from '@ugrad/engine';
+import { Rng, Trainer, bceWithLogits, circles, gradCheck } from '@ugrad/nn';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCheckpoint } from '../checkpoint.js';
 import { Residual, ResNet, SwishLayer, runCustomLayer } from '../custom-layer.js';
@@ -52,6 +52,24 @@ describe('custom-layer', () => {
     const check = gradCheck(block, () => block.forward([0.5, -1, 2]).reduce((a, b) => a.add(b)));
     expect(check.worst).toBe('inner.beta');
     expect(check.maxError).toBeGreaterThan(0.01);
+  });
+
+  it('the compiled step matches the eager graph on the custom layers to 1e-12, loss and every gradient', () => {
+    const model = new ResNet(2, 4, 2, 3);
+    const params = model.parameters();
+    const data = circles({ n: 24, noise: 0.1, factor: 0.5, seed: 4 });
+    const step = compileStep({ params, inputs: 2, labels: true, sample: (x, [y]) => bceWithLogits([model.forward(x)], [y!]) });
+    for (const p of params) p.grad = 0;
+    const compiledLoss = step.step(data.X, data.y);
+    const compiledGrads = params.map((p) => p.grad);
+    for (const p of params) p.grad = 0;
+    const eager = bceWithLogits(data.X.map((x) => model.forward(x)), data.y);
+    eager.backward();
+    expect(Math.abs(compiledLoss - eager.data)).toBeLessThanOrEqual(1e-12 * Math.abs(eager.data));
+    const largest = Math.max(...params.map((p) => Math.abs(p.grad)));
+    params.forEach((p, i) => expect(Math.abs(compiledGrads[i]! - p.grad), `parameter ${i}`).toBeLessThanOrEqual(1e-12 * largest));
+    // and fit picks that compiled step by itself
+    expect(new Trainer(model, data, { loss: 'bce', lr: 0.1 }).mode).toBe('compiled');
   });
 
   it('runs: gradient check passes, then the network learns the circles', () => {

@@ -1,5 +1,5 @@
 import { describe } from '@ugrad/engine';
-import { ACTIVATIONS, MLP, Module, checkOptions, type Activation, type AnyModule, type MLPConfig } from './module.js';
+import { ACTIVATIONS, MLP, Module, checkOptions, quotedList, type Activation, type AnyModule, type MLPConfig } from './module.js';
 import { Optimizer, type OptimizerStateBase } from './optim.js';
 import { Trainer, checkArray, checkNumber, checkObject, checkTrainerState, isCount, withContext, type TrainerState } from './fit.js';
 
@@ -129,8 +129,7 @@ export function applyCheckpoint(checkpoint: Checkpoint, parts: CheckpointParts, 
   const known = new Set(names);
   const unexpected = Object.keys(c.parameters).filter((name) => !known.has(name));
   if (missing.length > 0 || unexpected.length > 0) {
-    const list = (keys: string[]): string => keys.slice(0, 5).map((k) => `"${k}"`).join(', ') + (keys.length > 5 ? ` and ${keys.length - 5} more` : '');
-    const problems = [...(missing.length > 0 ? [`missing ${list(missing)}`] : []), ...(unexpected.length > 0 ? [`unexpected ${list(unexpected)}`] : [])];
+    const problems = [...(missing.length > 0 ? [`missing ${quotedList(missing)}`] : []), ...(unexpected.length > 0 ? [`unexpected ${quotedList(unexpected)}`] : [])];
     throw new RangeError(`${where}: the checkpoint's parameters do not match the model's: ${problems.join('; ')}`);
   }
   if (optimizer !== undefined && c.optimizer === null) throw new RangeError(`${where}: an optimizer was given, but the checkpoint holds no optimizer state`);

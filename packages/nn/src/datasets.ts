@@ -8,7 +8,9 @@ import { rngFrom, type Rng, type RandomOptions } from './random.js';
  * indices `0..k-1`; for regression, any numbers.
  */
 export interface Dataset {
+  /** One row of features per sample, all of the same length. */
   X: number[][];
+  /** One target per row of `X`. */
   y: number[];
 }
 
@@ -36,22 +38,12 @@ export interface ShuffleOptions extends GeneratorOptions {
  * const { X, y } = moons({ n: 100, noise: 0.1, seed: 1337 }); // micrograd's demo set-up
  */
 export function moons(options: ShuffleOptions = {}): Dataset {
-  const { n, noise, shuffle, rng } = generatorArgs('moons', options, 2);
-  const nOut = Math.floor(n / 2);
-  const nIn = n - nOut;
-  const X: number[][] = [];
-  const y: number[] = [];
-  for (const t of linspace(0, Math.PI, nOut)) {
-    X.push([Math.cos(t), Math.sin(t)]);
-    y.push(0);
-  }
-  for (const t of linspace(0, Math.PI, nIn)) {
-    X.push([1 - Math.cos(t), 1 - Math.sin(t) - 0.5]);
-    y.push(1);
-  }
-  const data = shuffle ? shuffleRows({ X, y }, rng) : { X, y };
-  addNoise(data.X, noise, rng);
-  return data;
+  return twoCurves(
+    generatorArgs('moons', options, 2),
+    (count) => linspace(0, Math.PI, count),
+    (t) => [Math.cos(t), Math.sin(t)],
+    (t) => [1 - Math.cos(t), 1 - Math.sin(t) - 0.5],
+  );
 }
 
 /** Options for {@link circles}. */
@@ -70,25 +62,16 @@ export interface CirclesOptions extends ShuffleOptions {
  * const { X, y } = circles({ n: 200, noise: 0.05, factor: 0.5, seed: 0 });
  */
 export function circles(options: CirclesOptions = {}): Dataset {
-  const { n, noise, shuffle, rng } = generatorArgs('circles', options, 2);
+  const args = generatorArgs('circles', options, 2);
   const factor = options.factor ?? 0.8;
   checkNumber('circles', 'factor', factor);
   if (!(factor >= 0 && factor < 1)) throw new RangeError(`circles: expected factor in [0, 1), got ${factor}`);
-  const nOut = Math.floor(n / 2);
-  const nIn = n - nOut;
-  const X: number[][] = [];
-  const y: number[] = [];
-  for (const t of linspace(0, 2 * Math.PI, nOut, false)) {
-    X.push([Math.cos(t), Math.sin(t)]);
-    y.push(0);
-  }
-  for (const t of linspace(0, 2 * Math.PI, nIn, false)) {
-    X.push([Math.cos(t) * factor, Math.sin(t) * factor]);
-    y.push(1);
-  }
-  const data = shuffle ? shuffleRows({ X, y }, rng) : { X, y };
-  addNoise(data.X, noise, rng);
-  return data;
+  return twoCurves(
+    args,
+    (count) => linspace(0, 2 * Math.PI, count, false),
+    (t) => [Math.cos(t), Math.sin(t)],
+    (t) => [Math.cos(t) * factor, Math.sin(t) * factor],
+  );
 }
 
 /** Options for {@link spiral}. */
@@ -371,6 +354,26 @@ function splitCounts(n: number, k: number): number[] {
 function addNoise(X: number[][], std: number, rng: Rng): void {
   if (std === 0) return;
   for (const row of X) for (let j = 0; j < row.length; j++) row[j] = row[j]! + rng.normal(0, std);
+}
+
+/**
+ * scikit-learn's recipe for moons and circles: the first `n // 2` points on the
+ * outer curve (label 0) and the rest on the inner one (label 1), each curve at
+ * the parameters `ts(count)`; then, as in scikit-learn, the rows are shuffled
+ * and only after that is noise added (the order fixes what each draw of `rng` is for).
+ */
+function twoCurves(
+  { n, noise, shuffle, rng }: { n: number; noise: number; shuffle: boolean; rng: Rng },
+  ts: (count: number) => number[],
+  outer: (t: number) => number[],
+  inner: (t: number) => number[],
+): Dataset {
+  const nOut = Math.floor(n / 2);
+  const X = [...ts(nOut).map((t) => outer(t)), ...ts(n - nOut).map((t) => inner(t))];
+  const y = X.map((_, i) => (i < nOut ? 0 : 1));
+  const data = shuffle ? shuffleRows({ X, y }, rng) : { X, y };
+  addNoise(data.X, noise, rng);
+  return data;
 }
 
 function shuffleRows(data: Dataset, rng: Rng): Dataset {

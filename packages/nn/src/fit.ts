@@ -1,9 +1,9 @@
 import { MAX_LABELS, TraceError, Value, compileStep, describe, noGrad, opText, topo, type CompiledStep, type ValueLike } from '@ugrad/engine';
 import { trainTestSplit, type Dataset } from './datasets.js';
 import { bceWithLogits, hinge, l2, mse, softmaxCrossEntropy } from './losses.js';
-import { Module, checkOptions } from './module.js';
+import { Module, checkBoolean, checkOptions } from './module.js';
 import { Optimizer, SGD, clipGradNorm } from './optim.js';
-import { Rng, type Seed } from './random.js';
+import { Rng, rngFrom, type Seed } from './random.js';
 import { scheduleFromSpec, type Schedule, type ScheduleSpec } from './schedule.js';
 
 // The training loop. It must run in a browser: no `node:` imports, timing by performance.now().
@@ -205,7 +205,9 @@ export function fit(model: Module<readonly ValueLike[], Value[]>, data: Dataset,
  * }
  */
 export class Trainer {
+  /** The model trained, in training mode from construction on. */
   readonly model: Module<readonly ValueLike[], Value[]>;
+  /** `options.optimizer`, or the default SGD over the model's parameters; its `lr` follows the schedule. */
   readonly optimizer: Optimizer;
   /** The samples trained on (after a validation split; hinge's 0/1 labels mapped to ±1). */
   readonly data: Dataset;
@@ -227,7 +229,6 @@ export class Trainer {
   readonly #targetLoss: number | null;
   readonly #total: number;
   readonly #params: Value[];
-  readonly #compile: 'auto' | boolean;
   // The compiled training step (null: eager), and the one for evaluation in
   // eval mode (undefined until first needed, null where it does not apply).
   #compiled: CompiledStep | null = null;
@@ -268,14 +269,7 @@ export class Trainer {
     if (o.compile !== undefined && o.compile !== 'auto' && typeof o.compile !== 'boolean') {
       throw new TypeError(`${where}: expected options.compile to be 'auto', true or false, got ${describe(o.compile)}`);
     }
-    this.#compile = o.compile ?? 'auto';
-
-    if (o.seed !== undefined && o.rng !== undefined) throw new TypeError(`${where}: give options.seed or options.rng, not both`);
-    if (o.rng !== undefined && !(o.rng instanceof Rng)) throw new TypeError(`${where}: expected options.rng to be an Rng, got ${describe(o.rng)}`);
-    if (o.seed !== undefined && typeof o.seed !== 'number' && typeof o.seed !== 'string') {
-      throw new TypeError(`${where}: expected options.seed to be a number or a string, got ${describe(o.seed)}`);
-    }
-    this.#rng = o.rng ?? new Rng(o.seed ?? 0);
+    this.#rng = rngFrom(o, where);
 
     // The data: rows checked, the model's output width probed on the first row, labels checked for the loss.
     const all = checkRows(data, where, 'data');
@@ -362,7 +356,7 @@ export class Trainer {
       };
     }
     model.train();
-    this.#eagerReason = this.#setUpCompiled();
+    this.#eagerReason = this.#setUpCompiled(o.compile ?? 'auto');
   }
 
   /** How steps are computed: `'compiled'`, or `'eager'` (then {@link eagerReason} says why). */
@@ -526,16 +520,22 @@ export class Trainer {
   #lossAndGrads(X: number[][], y: number[]): { loss: number; correct: number } {
     const step = this.#compiled;
     if (step === null) return this.#eagerLossAndGrads(X, y);
-    // As model.zeroGrad(), without walking the modules again: the compiled step is tied to these parameters.
-    for (const p of this.#params) p.grad = 0;
-    this.optimizer.zeroGrad();
+    this.#zeroGrad();
     const O = this.#outputRows(X.length);
     // Every training target was traced at construction, so this traces nothing new.
     const loss = step.step(X, y, O);
     // The eager graph has the same forward values and can name the op that
     // went non-finite: let it redo the batch, and throw.
     if (!Number.isFinite(loss) || this.#params.some((p) => !Number.isFinite(p.grad))) return this.#eagerLossAndGrads(X, y);
-    return { loss, correct: this.#accuracy ? countCorrect(X.length, this.#outputs, (s, j) => O[s * this.#outputs + j]!, y) : 0 };
+    return { loss, correct: this.#correct(O, y) };
+  }
+
+  // As model.zeroGrad() and optimizer.zeroGrad(), without walking the module
+  // tree every step: the trainer is tied to the parameters it found at
+  // construction (the compiled step, l2, clipping and the default SGD use them).
+  #zeroGrad(): void {
+    for (const p of this.#params) p.grad = 0;
+    this.optimizer.zeroGrad();
   }
 
   #eagerLossAndGrads(X: number[][], y: number[]): { loss: number; correct: number } {
@@ -545,8 +545,7 @@ export class Trainer {
       const origin = firstNonFinite(loss, this.model);
       throw new Error(`fit: loss became ${loss.data} at step ${this.#step} (epoch ${this.#epoch})${origin === null ? '' : `; first non-finite value: ${origin}`}`);
     }
-    this.model.zeroGrad();
-    this.optimizer.zeroGrad();
+    this.#zeroGrad();
     loss.backward();
     // A non-finite gradient would poison every weight it touches; stop before the update.
     const bad = this.#params.findIndex((p) => !Number.isFinite(p.grad));
@@ -554,18 +553,18 @@ export class Trainer {
       const name = this.model.namedParameters()[bad]![0];
       throw new Error(`fit: the gradient of parameter "${name}" became ${this.#params[bad]!.grad} at step ${this.#step} (epoch ${this.#epoch})`);
     }
-    return { loss: loss.data, correct: this.#accuracy ? countCorrect(outputs.length, this.#outputs, (s, j) => outputs[s]![j]!.data, y) : 0 };
+    return { loss: loss.data, correct: this.#correct(outputs, y) };
   }
 
   // Compiles the training step unless options.compile rules it out; returns why not, or null.
-  #setUpCompiled(): string | null {
-    if (this.#compile === false) return 'options.compile is false';
-    if (this.#lossName === null && this.#compile !== true) return 'a custom loss function is compiled only with options.compile: true';
+  #setUpCompiled(compile: 'auto' | boolean): string | null {
+    if (compile === false) return 'options.compile is false';
+    if (this.#lossName === null && compile !== true) return 'a custom loss function is compiled only with options.compile: true';
     try {
       this.#compiled = this.#compileStep();
       return null;
     } catch (err) {
-      if (this.#compile !== true) return err instanceof Error ? err.message : String(err);
+      if (compile !== true) return err instanceof Error ? err.message : String(err);
       if (!(err instanceof TraceError)) throw err;
       throw new TraceError(`fit: could not compile the training step (options.compile is true; 'auto' would train eagerly): ${err.message}`, { cause: err });
     }
@@ -608,10 +607,31 @@ export class Trainer {
     return step;
   }
 
-  // A buffer for n samples' outputs.
+  // Room for n samples' outputs, grown when needed and otherwise reused, so a compiled step allocates none.
   #outputRows(n: number): Float64Array {
     if (this.#outputBuffer.length < n * this.#outputs) this.#outputBuffer = new Float64Array(n * this.#outputs);
     return this.#outputBuffer;
+  }
+
+  // Samples classified correctly, or 0 when accuracy is not tracked. `outputs`
+  // are a compiled step's rows, one after another, or the eager outputs. One
+  // output per sample: by sign (label > 0 is the positive class, so ±1 and 0/1
+  // both work); several: by argmax (first on ties).
+  #correct(outputs: Float64Array | Value[][], y: number[]): number {
+    if (!this.#accuracy) return 0;
+    const w = this.#outputs;
+    const score = outputs instanceof Float64Array ? (s: number, j: number) => outputs[s * w + j]! : (s: number, j: number) => outputs[s]![j]!.data;
+    let correct = 0;
+    for (let s = 0; s < y.length; s++) {
+      if (w === 1) {
+        if (score(s, 0) > 0 === y[s]! > 0) correct++;
+      } else {
+        let best = 0;
+        for (let j = 1; j < w; j++) if (score(s, j) > score(s, best)) best = j;
+        if (best === y[s]) correct++;
+      }
+    }
+    return correct;
   }
 
   #objective(outputs: Value[][], y: number[]): Value {
@@ -628,10 +648,10 @@ export class Trainer {
       if (this.#evalCompiled === undefined) this.#evalCompiled = this.#compiled === null ? null : this.#tryCompileStep();
       const step = this.#evalCompiled;
       if (step !== null) {
-        const O = this.#outputRows(data.X.length), w = this.#outputs;
+        const O = this.#outputRows(data.X.length);
         try {
           const loss = step.evaluate(data.X, data.y, O);
-          return this.#accuracy ? { loss, accuracy: countCorrect(data.X.length, w, (s, j) => O[s * w + j]!, data.y) / data.y.length } : { loss };
+          return this.#accuracy ? { loss, accuracy: this.#correct(O, data.y) / data.y.length } : { loss };
         } catch (err) {
           // e.g. more distinct targets than a compiled step takes: evaluate eagerly from now on
           if (!(err instanceof TraceError)) throw err;
@@ -639,7 +659,7 @@ export class Trainer {
         }
       }
       const { loss, outputs } = this.#eagerEvaluation(data);
-      return this.#accuracy ? { loss, accuracy: countCorrect(outputs.length, this.#outputs, (s, j) => outputs[s]![j]!.data, data.y) / data.y.length } : { loss };
+      return this.#accuracy ? { loss, accuracy: this.#correct(outputs, data.y) / data.y.length } : { loss };
     } finally {
       this.model.train(wasTraining);
     }
@@ -722,23 +742,6 @@ export class Trainer {
   }
 }
 
-// Samples classified correctly, `score(s, j)` being output j of sample s: one
-// output per sample, by sign (label > 0 is the positive class, so ±1 and 0/1
-// both work); several, by argmax (first on ties).
-function countCorrect(n: number, width: number, score: (s: number, j: number) => number, y: number[]): number {
-  let correct = 0;
-  for (let s = 0; s < n; s++) {
-    if (width === 1) {
-      if (score(s, 0) > 0 === y[s]! > 0) correct++;
-    } else {
-      let best = 0;
-      for (let j = 1; j < width; j++) if (score(s, j) > score(s, best)) best = j;
-      if (best === y[s]) correct++;
-    }
-  }
-  return correct;
-}
-
 function checkLoss(loss: unknown): Value {
   if (!(loss instanceof Value)) throw new TypeError(`fit: expected the loss function to return a Value, got ${describe(loss)}`);
   return loss;
@@ -782,11 +785,6 @@ function checkRows(data: unknown, where: string, what: string): Dataset {
   return { X: X as number[][], y: y as number[] };
 }
 
-function checkBoolean(x: unknown, where: string, what: string): boolean {
-  if (typeof x !== 'boolean') throw new TypeError(`${where}: expected ${what} to be a boolean, got ${describe(x)}`);
-  return x;
-}
-
 function checkCallback<F>(f: F | undefined, where: string, what: string): F | null {
   if (f !== undefined && typeof f !== 'function') throw new TypeError(`${where}: expected ${what} to be a function, got ${describe(f)}`);
   return f ?? null;
@@ -803,10 +801,10 @@ export function withContext(err: unknown, prefix: string): unknown {
 
 /** @internal Whole numbers ≥ 1. */
 export const isCount = (x: number): boolean => Number.isSafeInteger(x) && x >= 1;
-/** @internal Whole numbers ≥ 0. */
-export const isWhole = (x: number): boolean => Number.isSafeInteger(x) && x >= 0;
-/** @internal Finite numbers ≥ 0. */
-export const isRate = (x: number): boolean => Number.isFinite(x) && x >= 0;
+/** Whole numbers ≥ 0. */
+const isWhole = (x: number): boolean => Number.isSafeInteger(x) && x >= 0;
+/** Finite numbers ≥ 0. */
+const isRate = (x: number): boolean => Number.isFinite(x) && x >= 0;
 
 /** @internal A number passing `ok`, or a TypeError (not a number) or RangeError (failed `ok`) naming `what`. */
 export function checkNumber(x: unknown, where: string, what: string, ok: (x: number) => boolean, expected: string): number {

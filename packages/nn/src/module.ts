@@ -147,8 +147,9 @@ export abstract class Module<In = readonly ValueLike[], Out = Value[]> {
     }
     const strict = options.strict ?? true;
     const named = this.namedParameters();
-    const known = new Set(named.map(([name]) => name));
-    const missingKeys = named.map(([name]) => name).filter((name) => !Object.hasOwn(state, name));
+    const names = named.map(([name]) => name);
+    const known = new Set(names);
+    const missingKeys = names.filter((name) => !Object.hasOwn(state, name));
     const unexpectedKeys = Object.keys(state).filter((key) => !known.has(key));
     if (strict && (missingKeys.length > 0 || unexpectedKeys.length > 0)) {
       const parts: string[] = [];
@@ -192,9 +193,13 @@ export abstract class Module<In = readonly ValueLike[], Out = Value[]> {
 }
 
 function keyList(keys: readonly string[]): string {
-  const shown = keys.slice(0, 5).map((k) => `"${k}"`).join(', ');
+  return `key${keys.length === 1 ? '' : 's'} ${quotedList(keys)}`;
+}
+
+/** @internal The first five keys, quoted, then how many more: `"a", "b", "c", "d", "e" and 2 more`. */
+export function quotedList(keys: readonly string[]): string {
   const more = keys.length > 5 ? ` and ${keys.length - 5} more` : '';
-  return `key${keys.length === 1 ? '' : 's'} ${shown}${more}`;
+  return keys.slice(0, 5).map((k) => `"${k}"`).join(', ') + more;
 }
 
 // The Values and Modules held in a module's own fields, with their paths, in
@@ -301,7 +306,9 @@ export class Neuron extends Module<readonly ValueLike[], Value> {
   readonly w: Value[];
   /** The bias. */
   readonly b: Value;
+  /** What is applied to the weighted sum. */
   readonly activation: Activation;
+  /** Slope of `'leakyRelu'` for negative inputs (kept, unused, for other activations). */
   readonly negativeSlope: number;
 
   constructor(nin: number, options: NeuronOptions = {}) {
@@ -361,14 +368,17 @@ export class Layer extends Module<readonly ValueLike[], Value[]> {
     this.neurons = Array.from({ length: nout }, () => new Neuron(nin, neuron));
   }
 
+  /** The number of inputs. */
   get nin(): number {
     return this.neurons[0]!.nin;
   }
 
+  /** The number of outputs (neurons). */
   get nout(): number {
     return this.neurons.length;
   }
 
+  /** The activation every neuron of the layer applies. */
   get activation(): Activation {
     return this.neurons[0]!.activation;
   }
@@ -426,6 +436,7 @@ export class MLP extends Module<readonly ValueLike[], Value[]> {
     this.layers = nouts.map((nout, i) => new Layer(sizes[i]!, nout, { activation: activations[i]!, init, negativeSlope, rng }));
   }
 
+  /** The number of inputs. */
   get nin(): number {
     return this.layers[0]!.nin;
   }
@@ -546,4 +557,10 @@ export function checkOptions(options: unknown, allowed: readonly string[], where
   for (const key of Object.keys(options)) {
     if (!allowed.includes(key)) throw new TypeError(`${where}: unknown option "${key}" (expected one of ${allowed.join(', ')})`);
   }
+}
+
+/** @internal A boolean, or a TypeError naming `what`. */
+export function checkBoolean(x: unknown, where: string, what: string): boolean {
+  if (typeof x !== 'boolean') throw new TypeError(`${where}: expected ${what} to be a boolean, got ${describe(x)}`);
+  return x;
 }

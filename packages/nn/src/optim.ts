@@ -1,5 +1,5 @@
 import { Value, describe } from '@ugrad/engine';
-import { checkOptions } from './module.js';
+import { checkBoolean, checkOptions } from './module.js';
 
 /** What every optimizer's `stateDict()` holds at least: plain JSON. */
 export interface OptimizerStateBase {
@@ -106,9 +106,13 @@ export interface SGDState {
  * opt.zeroGrad(); loss.backward(); opt.step();
  */
 export class SGD extends Optimizer {
+  /** Momentum factor; 0 is plain SGD. */
   readonly momentum: number;
+  /** Dampening of the momentum. */
   readonly dampening: number;
+  /** Whether the momentum is Nesterov's. */
   readonly nesterov: boolean;
+  /** L2 penalty added to the gradient. */
   readonly weightDecay: number;
   #buffers: Float64Array | null = null;
 
@@ -220,9 +224,13 @@ export interface AdamState {
  * const opt = new Adam(model.parameters(), { lr: 0.01 });
  */
 export class Adam extends Optimizer {
+  /** Decay rates of the first and second moment averages. */
   readonly betas: readonly [number, number];
+  /** Added to the denominator for stability. */
   readonly eps: number;
+  /** Adam: L2 penalty added to the gradient; AdamW: decoupled decay. */
   readonly weightDecay: number;
+  /** Whether the running maximum of the second moment is used (AMSGrad). */
   readonly amsgrad: boolean;
   #m: Float64Array;
   #v: Float64Array;
@@ -408,11 +416,6 @@ function checkAdam(betas: unknown, eps: unknown, weightDecay: unknown, amsgrad: 
     weightDecay: checkNumber(weightDecay, where, `${prefix}weightDecay`, 0, Infinity),
     amsgrad: checkBoolean(amsgrad, where, `${prefix}amsgrad`),
   };
-}
-
-function checkBoolean(x: unknown, where: string, what: string): boolean {
-  if (typeof x !== 'boolean') throw new TypeError(`${where}: expected ${what} to be a boolean, got ${describe(x)}`);
-  return x;
 }
 
 function checkState<T extends string>(state: unknown, type: T, where: string): Record<string, unknown> {

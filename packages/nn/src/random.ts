@@ -83,7 +83,9 @@ export class Rng {
 
 /** Where randomness comes from: a `seed`, or an {@link Rng} to draw from (not both). Neither means seed 0, so runs repeat. */
 export interface RandomOptions {
+  /** Seeds a new generator; default 0. */
   seed?: Seed;
+  /** A generator to draw from (and advance) instead. */
   rng?: Rng;
 }
 

@@ -109,6 +109,17 @@ describe('moons', () => {
     expect(moons({ n: 50, noise: 0.1, seed: 43 }).X).not.toEqual(a.X);
   });
 
+  it('pins the seeded, shuffled, noisy output of moons and circles (values from before they shared twoCurves)', () => {
+    expect(moons({ n: 5, noise: 0.1, seed: 7 })).toEqual({
+      X: [[1.9904390877196003, 0.5007722756434277], [0.9958418956555543, -0.6707483442495474], [0.07093742897750832, 0.5356508209591584], [1.045428915264701, 0.09832205699110652], [-0.9462818022638277, -0.1099180273992633]],
+      y: [1, 1, 1, 0, 0],
+    });
+    expect(circles({ n: 5, noise: 0.1, seed: 7, factor: 0.5 })).toEqual({
+      X: [[-0.2595609122803998, -0.4322404262487914], [-0.2541581043444456, 0.262264357642672], [0.5709374289775083, 0.03565082095915836], [1.045428915264701, 0.09832205699110652], [-0.9462818022638277, -0.1099180273992633]],
+      y: [1, 1, 1, 0, 0],
+    });
+  });
+
   it('defaults to 100 samples, no noise, seed 0', () => {
     const d = moons();
     expect(d.X).toHaveLength(100);

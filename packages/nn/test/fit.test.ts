@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { TraceError, Value, noGrad, sum, type ValueLike } from '@ugrad/engine';
 import { Rng } from '../src/random.js';
 import { Layer, MLP, Module } from '../src/module.js';
@@ -486,6 +486,18 @@ describe('fit: compiled and eager', () => {
     const { model, data, options } = setUps.hinge();
     const trainer = new Trainer(model, data, { ...options, compile: false });
     expect([trainer.mode, trainer.eagerReason]).toEqual(['eager', 'options.compile is false']);
+  });
+
+  it('steps, eager or compiled, never walk the module tree for parameters: the trainer finds them once, at construction', () => {
+    for (const compile of [true, false]) {
+      const { model, data, options } = setUps.hinge();
+      const trainer = new Trainer(model, data, { ...options, compile });
+      const walk = vi.spyOn(model, 'namedParameters');
+      while (!trainer.done) trainer.step();
+      expect([trainer.mode, walk.mock.calls.length]).toEqual([compile ? 'compiled' : 'eager', 0]);
+      // Training still happened, with fresh gradients each step (else the loss would not fall).
+      expect(trainer.history.steps.at(-1)!.loss).toBeLessThan(trainer.history.steps[0]!.loss);
+    }
   });
 
   // Branches on a value while tracing: the engine's data hook stops the trace.

@@ -16,12 +16,12 @@ export function valueMLP(W: number[][][], B: number[][]): ValueMLP {
 }
 
 /** The network's output for one input row: relu hidden layers, a linear output. */
-export function mlpOutput(net: ValueMLP, x: Value[]): Value {
+export function mlpOutput({ W, B }: Pick<ValueMLP, 'W' | 'B'>, x: Value[]): Value {
   let h = x;
-  net.W.forEach((layer, l) => {
-    const last = l === net.W.length - 1;
-    h = layer.map((w, j) => { const act = dot(w, h).add(net.B[l]![j]!); return last ? act : act.relu(); });
-  });
+  for (let l = 0; l < W.length; l++) {
+    const last = l === W.length - 1;
+    h = W[l]!.map((w, j) => { const act = dot(w, h).add(B[l]![j]!); return last ? act : act.relu(); });
+  }
   return h[0]!;
 }
 

@@ -8,9 +8,14 @@ export function medianMs(fn: () => void, runs: number, warmup = Math.max(3, runs
     fn();
     times.push(performance.now() - t0);
   }
-  times.sort((a, b) => a - b);
-  const mid = times.length >> 1;
-  return times.length % 2 ? times[mid]! : (times[mid - 1]! + times[mid]!) / 2;
+  return median(times);
+}
+
+// The middle value (the mean of the two middle ones for an even count); sorts `xs`.
+function median(xs: number[]): number {
+  xs.sort((a, b) => a - b);
+  const mid = xs.length >> 1;
+  return xs.length % 2 ? xs[mid]! : (xs[mid - 1]! + xs[mid]!) / 2;
 }
 
 /** A full garbage collection (node must run with --expose-gc). */
@@ -22,12 +27,10 @@ export function fullGc(): void {
 
 /** Heap bytes retained per item by what `build` returns, measured around forced GCs. */
 export function heapBytesPer(build: () => unknown, items: number): number {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) throw new Error('heapBytesPer: run node with --expose-gc');
-  gc();
+  fullGc();
   const before = process.memoryUsage().heapUsed;
   const kept = build();
-  gc();
+  fullGc();
   const after = process.memoryUsage().heapUsed;
   if (kept === undefined) throw new Error('heapBytesPer: build must return what it keeps alive');
   return (after - before) / items;
@@ -81,6 +84,5 @@ export function medianInterleaved<K extends string>(fns: Record<K, () => void>, 
       times[k].push((performance.now() - t0) / n);
     }
   }
-  const median = (xs: number[]) => { xs.sort((a, b) => a - b); const m = xs.length >> 1; return xs.length % 2 ? xs[m]! : (xs[m - 1]! + xs[m]!) / 2; };
   return Object.fromEntries(names.map((k) => [k, median(times[k])])) as Record<K, number>;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Value } from '@ugrad/engine';
 import { HandwrittenMLP } from '../handwritten.js';
+import { valueMLP } from '../compiled.js';
 import { eagerMoonsLoss } from '../engine.js';
 import { initWeights, moonsData } from '../moons.js';
 
@@ -10,11 +10,9 @@ import { initWeights, moonsData } from '../moons.js';
 function compare(sizes: number[], n: number, seed: string) {
   const { X, y } = moonsData(n, 0.1, seed);
   const { W, B } = initWeights(sizes, seed);
-  const Wv = W.map((l) => l.map((r) => r.map((x) => new Value(x))));
-  const Bv = B.map((l) => l.map((x) => new Value(x)));
+  const { W: Wv, B: Bv, params } = valueMLP(W, B);
   const loss = eagerMoonsLoss(X, y, Wv, Bv);
   loss.backward();
-  const params = Wv.flatMap((l, i) => l.flatMap((r, j) => [...r, Bv[i]![j]!]));
   const hand = new HandwrittenMLP(sizes, W, B);
   const got = hand.lossAndGrad(Float64Array.from(X.flat()), Float64Array.from(y), n);
   return { hand, got, want: loss.data, grads: hand.grads(), wantGrads: params.map((p) => p.grad), W, B, X, y };

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Value } from '@ugrad/engine';
 import { TfjsMLP, tfjsReady } from '../tfjs.js';
+import { valueMLP } from '../compiled.js';
 import { eagerMoonsLoss } from '../engine.js';
 import { initWeights, moonsData } from '../moons.js';
 
@@ -15,9 +15,7 @@ describe('TfjsMLP', () => {
     const sizes = [2, 16, 16, 1], n = 50, lr = 0.5;
     const { X, y } = moonsData(n, 0.1, 'tf');
     const { W, B } = initWeights(sizes, 'tf');
-    const Wv = W.map((l) => l.map((r) => r.map((x) => new Value(x))));
-    const Bv = B.map((l) => l.map((x) => new Value(x)));
-    const params = [...Wv.flat(2), ...Bv.flat()];
+    const { W: Wv, B: Bv, params } = valueMLP(W, B);
     const model = new TfjsMLP(W, B, X, y, lr);
     for (let step = 0; step < 3; step++) {
       for (const p of params) p.grad = 0;

@@ -35,6 +35,8 @@ const CHUNK_CHARS = 6000;
 type Term = { a: number; b: number } | { r: number };
 // Where a value lives: an array and an offset (X and Y offsets are relative to the sample).
 type Loc = { arr: 'P' | 'X' | 'Y' | 'T'; off: number };
+// One operand of a loop over a run of products: code for its value at step k, and for its adjoint.
+type RunIndex = { at: string; adj: string };
 
 /**
  * Generates straight-line JavaScript for one sample's forward and backward pass.
@@ -120,6 +122,8 @@ export function generate(flat: Flat): Generated {
   };
   const at = (l: Loc, index: string) => `${l.arr}[${l.arr === 'X' ? 'xo + ' : l.arr === 'Y' ? 'yo + ' : ''}${index}]`;
   const val = (i: number) => { const l = loc(i); return l ? at(l, String(l.off)) : literal((nodes[i] as { v: number }).v); };
+  // An op's two operands as code: its inputs' values, or its constant for a unary op.
+  const operands = (v: { a: number; b: number; k: number }) => [val(v.a), v.b >= 0 ? val(v.b) : literal(v.k)] as const;
   // Adjoints: G for parameters, D for op outputs; inputs and constants get none.
   const adj = (i: number) => (nodes[i]!.kind === 'param' ? `G[${(nodes[i] as { i: number }).i}]` : `D[${slot[i]}]`);
 
@@ -129,8 +133,7 @@ export function generate(flat: Flat): Generated {
     const terms = chains.get(i);
     if (terms) { fwd.push(...chainForward(terms, slot[i]!)); continue; }
     const v = op(i)!;
-    const a = val(v.a), b = v.b >= 0 ? val(v.b) : literal(v.k);
-    fwd.push(`T[${slot[i]}] = ${REPLAY[v.op]!.out(a, b)};`);
+    fwd.push(`T[${slot[i]}] = ${REPLAY[v.op]!.out(...operands(v))};`);
   }
 
   // Backward, in the order it runs (users before inputs). The first
@@ -150,7 +153,7 @@ export function generate(flat: Flat): Generated {
     if (terms) { bwd.push(...chainBackward(terms, slot[i]!)); continue; }
     const v = op(i)!;
     const R = REPLAY[v.op]!;
-    const a = val(v.a), b = v.b >= 0 ? val(v.b) : literal(v.k), out = `T[${slot[i]}]`;
+    const [a, b] = operands(v), out = `T[${slot[i]}]`;
     const parts: string[] = [];
     if (needsGrad[v.a]) parts.push(addTo(v.a, `(${R.da(a, b, out)}) * g`));
     if (v.b >= 0 && needsGrad[v.b]) parts.push(addTo(v.b, `(${R.db!(a, b, out)}) * g`));
@@ -164,17 +167,15 @@ export function generate(flat: Flat): Generated {
     const flush = () => { pieces.push(`{ ${pieces.length ? `let s = T[${out}]; ` : ''}${f.join(' ')} T[${out}] = s; }`); f = []; };
     const emit = (statement: string) => { if (f.length >= PIECE) flush(); f.push(statement); };
     const acc = (expr: string) => emit(pieces.length || f.length ? `s += ${expr};` : `let s = ${expr};`);
-    for (let t = 0; t < terms.length;) {
+    for (const { t, loop } of steps(terms)) {
       const term = terms[t]!;
-      const len = 'r' in term ? 0 : runLength(terms, t);
       if ('r' in term) acc(val(term.r));
-      else if (len < MIN_LOOP) acc(`${val(term.a)} * ${val(term.b)}`);
+      else if (!loop) acc(`${val(term.a)} * ${val(term.b)}`);
       else {
         const [ia, ib] = runIndex(terms, t);
         const k0 = pieces.length || f.length ? 0 : (acc(`${val(term.a)} * ${val(term.b)}`), 1);
-        emit(`for (let k = ${k0}; k < ${len}; k++) s += ${ia.at} * ${ib.at};`);
+        emit(`for (let k = ${k0}; k < ${loop}; k++) s += ${ia.at} * ${ib.at};`);
       }
-      t += len >= MIN_LOOP ? len : 1;
     }
     flush();
     return pieces;
@@ -193,26 +194,24 @@ export function generate(flat: Flat): Generated {
       const first = nodes[i]!.kind === 'op' && !assigned[slot[i]!];
       units.push({ pre: [], work: addTo(i, expr), zero: first ? [`D[${slot[i]}] = 0;`] : [] });
     };
-    for (let t = 0; t < terms.length;) {
+    for (const { t, loop } of steps(terms)) {
       const term = terms[t]!;
-      const len = 'r' in term ? 0 : runLength(terms, t);
       if ('r' in term) { if (needsGrad[term.r]) add(term.r, 'g'); }
-      else if (len < MIN_LOOP) {
+      else if (!loop) {
         if (needsGrad[term.a]) add(term.a, `${val(term.b)} * g`);
         if (needsGrad[term.b]) add(term.b, `${val(term.a)} * g`);
       } else {
         const [ia, ib] = runIndex(terms, t);
-        const run = terms.slice(t, t + len) as { a: number; b: number }[];
+        const run = terms.slice(t, t + loop) as { a: number; b: number }[];
         const unit: Unit = { pre: [], work: '', zero: [] };
         const body: string[] = [];
         // When both factors are op outputs their runs may overlap (x[k]·x[k+1]): only add, then.
         const assign = !(needsGrad[term.a] && needsGrad[term.b] && nodes[term.a]!.kind === 'op' && nodes[term.b]!.kind === 'op');
         if (needsGrad[term.a]) body.push(loopAddTo(run.map((u) => u.a), ia, `${ib.at} * g`, unit, assign));
         if (needsGrad[term.b]) body.push(loopAddTo(run.map((u) => u.b), ib, `${ia.at} * g`, unit, assign));
-        unit.work = `for (let k = 0; k < ${len}; k++) { ${body.join(' ')} }`;
+        unit.work = `for (let k = 0; k < ${loop}; k++) { ${body.join(' ')} }`;
         units.push(unit);
       }
-      t += len >= MIN_LOOP ? len : 1;
     }
     const pieces: string[] = [];
     for (let i = 0; i < units.length; i += PIECE) {
@@ -225,19 +224,19 @@ export function generate(flat: Flat): Generated {
 
   // Indexing code for the two operands of the run of products starting at t:
   // `at` reads the value at step k, `adj` names its adjoint.
-  function runIndex(terms: Term[], t: number): [{ at: string; adj: string }, { at: string; adj: string }] {
+  function runIndex(terms: Term[], t: number): [RunIndex, RunIndex] {
     const u = terms[t] as { a: number; b: number }, w = terms[t + 1] as { a: number; b: number };
     return ([[u.a, w.a], [u.b, w.b]] as const).map(([i, j]) => {
       const l = loc(i)!, step = loc(j)!.off - l.off;
       const index = `${l.off ? `${l.off} + ` : ''}${step === 1 ? '' : `${step} * `}k`;
       return { at: at(l, index), adj: `${l.arr === 'P' ? 'G' : 'D'}[${index}]` };
-    }) as [{ at: string; adj: string }, { at: string; adj: string }];
+    }) as [RunIndex, RunIndex];
   }
 
   // Adds `expr` to the adjoints of a run's operands inside its loop. Where
   // only some of them were assigned before, the others are cleared first
   // (`unit.pre`); a first assignment is written as 0 when the chain is skipped (`unit.zero`).
-  function loopAddTo(targets: number[], place: { adj: string }, expr: string, unit: { pre: string[]; zero: string[] }, assign: boolean): string {
+  function loopAddTo(targets: number[], place: RunIndex, expr: string, unit: { pre: string[]; zero: string[] }, assign: boolean): string {
     if (nodes[targets[0]!]!.kind === 'param') return `${place.adj} += ${expr};`;
     const states = targets.map((r) => assigned[slot[r]!]!);
     for (const r of targets) assigned[slot[r]!] = 1;
@@ -247,6 +246,20 @@ export function generate(flat: Flat): Generated {
     }
     targets.forEach((r, j) => { if (!states[j]) unit.pre.push(`D[${slot[r]}] = 0;`); });
     return `${place.adj} += ${expr};`;
+  }
+
+  // An add chain's terms in order, each as its index `t`: a run of products
+  // long enough for a loop is one step of `loop` terms; any other term is a
+  // step of its own, with `loop` 0.
+  function steps(terms: Term[]): { t: number; loop: number }[] {
+    const out: { t: number; loop: number }[] = [];
+    for (let t = 0; t < terms.length;) {
+      const len = 'r' in terms[t]! ? 1 : runLength(terms, t);
+      const loop = len >= MIN_LOOP ? len : 0;
+      out.push({ t, loop });
+      t += loop || 1;
+    }
+    return out;
   }
 
   // How many terms from t on are products whose two operands both advance by

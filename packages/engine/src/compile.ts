@@ -281,5 +281,3 @@ export class CompiledStep {
     return n;
   }
 }
-
-export { TraceError };

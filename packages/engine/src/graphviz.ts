@@ -22,8 +22,7 @@ export function toDot(root: Value, options: DotOptions = {}): string {
   const nodes = graphNodes(root);
   const ids = new Map(nodes.map((v, i) => [v, i]));
   const lines = ['digraph ugrad {', `  rankdir=${options.rankdir ?? 'LR'};`, '  node [fontname="Helvetica"];'];
-  for (const v of nodes) {
-    const id = ids.get(v)!;
+  for (const [id, v] of nodes.entries()) {
     const label = escapeRecord(v.label);
     lines.push(`  n${id} [shape=record, label="{ ${label} | data ${v.data.toFixed(digits)} | grad ${v.grad.toFixed(digits)} }"];`);
     if (v.op) {
@@ -38,7 +37,7 @@ export function toDot(root: Value, options: DotOptions = {}): string {
 
 /** How an op reads in a picture: `**2` shows a constant exponent, `leakyRelu` keeps its name. */
 export function opText(v: Value): string {
-  return v.op === '**' && v.children.length === 1 ? `**${v._db}` : v.op;
+  return v.op === '**' && v._b === null ? `**${v._db}` : v.op;
 }
 
 function escapeRecord(text: string): string {

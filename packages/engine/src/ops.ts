@@ -32,13 +32,12 @@ export function pow(a: ValueLike, b: ValueLike): Value {
  * @example sum([a, b, 3]).backward()
  */
 export function sum(values: readonly ValueLike[]): Value {
-  return sumOf(values, 'sum');
+  return fold(values, 'sum', 'add') ?? new Value(0);
 }
 
 /** Arithmetic mean: `sum(values) / n`. Throws a RangeError for an empty array. */
 export function mean(values: readonly ValueLike[]): Value {
-  if (Array.isArray(values) && values.length === 0) throw new RangeError('mean: expected at least one value, got an empty array');
-  return sumOf(values, 'mean').div(values.length);
+  return (fold(values, 'mean', 'add') ?? empty('mean')).div(values.length);
 }
 
 /** `a[0]*b[0] + a[1]*b[1] + …`; both arrays must have the same length. */
@@ -58,18 +57,23 @@ export function dot(a: readonly ValueLike[], b: readonly ValueLike[]): Value {
  * @example logSumExp(logits).sub(logits[label]) // cross-entropy of one sample
  */
 export function logSumExp(values: readonly ValueLike[]): Value {
-  const where = 'logSumExp';
+  return fold(values, 'logSumExp', 'logAddExp') ?? empty('logSumExp');
+}
+
+// The left fold `values[0].op(values[1]).op(values[2])…` shared by sum, mean
+// and logSumExp; null for an empty array, whose meaning differs between them.
+function fold(values: readonly ValueLike[], where: string, op: 'add' | 'logAddExp'): Value | null {
   if (!Array.isArray(values)) throw new TypeError(`${where}: expected an array of Values or numbers, got ${describe(values)}`);
-  if (values.length === 0) throw new RangeError(`${where}: expected at least one value, got an empty array`);
+  if (values.length === 0) return null;
   let total = toValue(values[0]!, where);
-  for (let i = 1; i < values.length; i++) total = total.logAddExp(toValue(values[i]!, where));
+  for (let i = 1; i < values.length; i++) {
+    const v = toValue(values[i]!, where);
+    // two direct calls: `total[op](v)` made sum ~30% slower
+    total = op === 'add' ? total.add(v) : total.logAddExp(v);
+  }
   return total;
 }
 
-function sumOf(values: readonly ValueLike[], where: string): Value {
-  if (!Array.isArray(values)) throw new TypeError(`${where}: expected an array of Values or numbers, got ${describe(values)}`);
-  if (values.length === 0) return new Value(0);
-  let total = toValue(values[0]!, where);
-  for (let i = 1; i < values.length; i++) total = total.add(toValue(values[i]!, where));
-  return total;
+function empty(where: string): never {
+  throw new RangeError(`${where}: expected at least one value, got an empty array`);
 }

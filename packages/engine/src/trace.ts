@@ -84,7 +84,7 @@ export function traceTwice(spec: TraceSpec, outside: Map<Value, number>): Flat &
 /** Re-traces and throws a TraceError if the graph differs from `flat` (see {@link traceTwice}). */
 export function retrace(spec: TraceSpec, flat: Flat, outside: Map<Value, number>): void {
   const again = traceTwice(spec, new Map(outside));
-  const mismatch = compare({ ...flat, others: [] }, { ...again, others: [] });
+  const mismatch = compare(flat, again);
   if (mismatch) throw new TraceError(`${spec.where}: ${spec.what} now builds a different graph than the one compiled (${mismatch}); compile again`);
 }
 
@@ -161,7 +161,7 @@ function flatten(roots: Value[], known: Map<Value, TNode>): Raw {
 }
 
 // The first difference between two traces, in words, or '' if they agree.
-function compare(p: Raw, q: Raw): string {
+function compare(p: Omit<Raw, 'others'>, q: Omit<Raw, 'others'>): string {
   const show = (n: RawNode): string =>
     n.kind === 'op' ? `'${n.op}'` : n.kind === 'const' ? `constant ${n.v}` : n.kind === 'param' ? `parameter ${n.i}` : n.kind === 'other' ? 'a Value from outside' : `${n.kind}[${n.i}]`;
   const len = Math.min(p.nodes.length, q.nodes.length);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Value, compileStep, dot, sum, type ValueTargetsSpec } from '@ugrad/engine';
-
-type Spec = Omit<ValueTargetsSpec, 'sample'> & { sample: (x: Value[], y: Value[]) => Value };
 import { traceTwice } from '../src/trace.js';
 import { generate } from '../src/codegen.js';
+
+type Spec = Omit<ValueTargetsSpec, 'sample'> & { sample: (x: Value[], y: Value[]) => Value };
 
 // The shape of the generated code (loops, bounded functions) and the corner
 // cases of its adjoint bookkeeping, each checked against the eager graph.

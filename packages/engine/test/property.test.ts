@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Value, div, dot, mean, pow, sub, topo } from '@ugrad/engine';
+import { reachable } from '../../../test/helpers.js';
 
 // Random expression graphs with node reuse. A program is a list of leaves and a list of
 // instructions; each instruction applies an op to nodes made earlier (leaves or results),
@@ -166,17 +167,7 @@ describe('random expression graphs with node reuse', () => {
         const { nodes } = runValues(p);
         const root = nodes[nodes.length - 1]!;
         // the op nodes reachable from root, by an independent walk over `children`
-        const seen = new Set<Value>([root]);
-        const stack = [root];
-        while (stack.length > 0) {
-          for (const c of stack.pop()!.children) {
-            if (!seen.has(c)) {
-              seen.add(c);
-              stack.push(c);
-            }
-          }
-        }
-        const opNodes = [...seen].filter((v) => v.op !== '');
+        const opNodes = reachable(root).filter((v) => v.op !== '');
 
         const order = topo(root);
         const index = new Map(order.map((v, n) => [v, n]));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Value, add, div, isGradEnabled, mul, noGrad, toValue } from '@ugrad/engine';
+import { badInputs, reachable, thrown } from '../../../test/helpers.js';
 
 // ---- helpers (plain numbers only: nothing here runs ugrad) ----
 
@@ -24,15 +25,6 @@ function numericalDerivative(f: (x: number) => number, x: number, step?: number)
   return (4 * d(h / 2) - d(h)) / 3;
 }
 
-/** Runs fn and returns what it threw; fails the test if it did not throw. */
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to throw, but it returned');
-}
 
 function expectError(fn: () => unknown, kind: typeof TypeError | typeof RangeError, message: string): void {
   const error = thrown(fn);
@@ -40,20 +32,6 @@ function expectError(fn: () => unknown, kind: typeof TypeError | typeof RangeErr
   expect((error as Error).message).toBe(message);
 }
 
-/** Every node reachable from root (leaves included), found by an independent walk over `children`. */
-function reachable(root: Value): Value[] {
-  const seen = new Set<Value>([root]);
-  const stack = [root];
-  while (stack.length > 0) {
-    for (const c of stack.pop()!.children) {
-      if (!seen.has(c)) {
-        seen.add(c);
-        stack.push(c);
-      }
-    }
-  }
-  return [...seen];
-}
 
 // ---- every op: value and gradient ----
 
@@ -559,19 +537,6 @@ describe('label, op, children, toString', () => {
 
 // ---- bad input ----
 
-/** Non-numbers and how the error message describes each. */
-const badInputs: [unknown, string][] = [
-  ['3', 'string "3"'],
-  [undefined, 'undefined'],
-  [null, 'null'],
-  [{}, 'an object'],
-  [3n, 'bigint 3n'],
-  [true, 'boolean true'],
-  [[1, 2], 'an array of length 2'],
-  [new Map(), 'a Map'],
-  [() => 1, 'a function'],
-  [Symbol('s'), 'a symbol'],
-];
 
 describe('bad input', () => {
   const methods = ['add', 'sub', 'mul', 'div', 'pow', 'logAddExp'] as const;

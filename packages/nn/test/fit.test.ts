@@ -7,6 +7,7 @@ import { Adam, SGD } from '../src/optim.js';
 import { cosineLR, linearLR, stepLR } from '../src/schedule.js';
 import { blobs, moons, signed, sine, trainTestSplit, type Dataset } from '../src/datasets.js';
 import { Trainer, fit, type EpochInfo, type FitOptions, type History, type StepInfo } from '../src/fit.js';
+import { thrown } from '../../../test/helpers.js';
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
@@ -92,15 +93,6 @@ describe("fit: micrograd's demo", () => {
   });
 });
 
-/** Runs fn and returns what it threw; fails the test if it did not throw. */
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to throw, but it returned');
-}
 
 // |got − want| ≤ rel·|want| + abs, element by element; the first few failures in words.
 function expectRelative(got: number[], want: number[], rel: number, what: string, abs = 0): void {

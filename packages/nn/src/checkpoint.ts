@@ -1,4 +1,4 @@
-import { describe } from '@ugrad/engine';
+import { describe } from '@ugrad/engine/internal';
 import { ACTIVATIONS, MLP, Module, checkOptions, quotedList, type Activation, type AnyModule, type MLPConfig } from './module.js';
 import { Optimizer, type OptimizerStateBase } from './optim.js';
 import { Trainer, checkArray, checkNumber, checkObject, checkTrainerState, isCount, withContext, type TrainerState } from './fit.js';

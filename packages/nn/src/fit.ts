@@ -1,4 +1,5 @@
-import { MAX_LABELS, TraceError, Value, compileStep, describe, noGrad, opText, topo, type CompiledStep, type ValueLike } from '@ugrad/engine';
+import { MAX_LABELS, TraceError, Value, compileStep, noGrad, opText, topo, type CompiledStep, type ValueLike } from '@ugrad/engine';
+import { describe } from '@ugrad/engine/internal';
 import { trainTestSplit, type Dataset } from './datasets.js';
 import { bceWithLogits, hinge, l2, mse, softmaxCrossEntropy } from './losses.js';
 import { Module, checkBoolean, checkOptions } from './module.js';

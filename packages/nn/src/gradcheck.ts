@@ -1,4 +1,5 @@
-import { Value, describe, noGrad } from '@ugrad/engine';
+import { Value, noGrad } from '@ugrad/engine';
+import { describe } from '@ugrad/engine/internal';
 import { Module, type AnyModule } from './module.js';
 
 /** How well backpropagation agrees with finite differences, parameter by parameter. */

@@ -1,4 +1,5 @@
-import { Value, describe, logSumExp, sum, type ValueLike } from '@ugrad/engine';
+import { Value, logSumExp, sum, type ValueLike } from '@ugrad/engine';
+import { describe } from '@ugrad/engine/internal';
 
 /**
  * One sample's model output: a scalar, or the array a module's `forward`

@@ -1,4 +1,5 @@
-import { Value, describe, type ValueLike } from '@ugrad/engine';
+import { Value, type ValueLike } from '@ugrad/engine';
+import { describe } from '@ugrad/engine/internal';
 import { rngFrom, type RandomOptions } from './random.js';
 
 /** Any module, whatever it takes and returns; the type to use when only the tree matters. */

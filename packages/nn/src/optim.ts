@@ -1,4 +1,5 @@
-import { Value, describe } from '@ugrad/engine';
+import { Value } from '@ugrad/engine';
+import { describe } from '@ugrad/engine/internal';
 import { checkBoolean, checkOptions } from './module.js';
 
 /** What every optimizer's `stateDict()` holds at least: plain JSON. */

@@ -1,5 +1,5 @@
 import seedrandom from 'seedrandom';
-import { describe } from '@ugrad/engine';
+import { describe } from '@ugrad/engine/internal';
 
 /** What a seed may be: any number or string; the same seed gives the same stream everywhere. */
 export type Seed = number | string;

@@ -1,4 +1,4 @@
-import { describe } from '@ugrad/engine';
+import { describe } from '@ugrad/engine/internal';
 
 /** A schedule described as plain JSON, so a checkpoint can record it and {@link scheduleFromSpec} rebuild it. */
 export type ScheduleSpec =

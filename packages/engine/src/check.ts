@@ -148,7 +148,8 @@ export type Parsed<S extends Schema> = { [K in keyof S]: ReturnType<S[K]> };
  * Reads an options object against its schema: it must be a plain object
  * (`undefined` reads as `{}`), every key must be in the schema (a typo would
  * otherwise be ignored), and each field passes its check, named
- * `${what}.${key}`. Returns the checked values (defaults filled in).
+ * `${what}.${key}` (or `key` alone when `what` is ''). Returns the checked
+ * values (defaults filled in).
  *
  * @example
  * const o = parseOptions('moons', options, { n: withDefault(atLeast(2), 100), noise: withDefault(rate, 0) });
@@ -157,13 +158,18 @@ export function parseOptions<S extends Schema>(where: string, options: unknown, 
   const o = options === undefined ? {} : object(options, where, what);
   for (const key of Object.keys(o)) {
     if (!Object.hasOwn(schema, key)) {
-      const name = what === 'options' ? `option ${JSON.stringify(key)}` : `key ${JSON.stringify(key)} in ${what}`;
+      const name = what === 'options' ? `option ${JSON.stringify(key)}` : what === '' ? `key ${JSON.stringify(key)}` : `key ${JSON.stringify(key)} in ${what}`;
       throw new TypeError(`${where}: unknown ${name} (expected one of ${Object.keys(schema).join(', ')})`);
     }
   }
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(schema)) out[key] = schema[key]!(o[key], where, `${what}.${key}`);
+  for (const key of Object.keys(schema)) out[key] = schema[key]!(o[key], where, what === '' ? key : `${what}.${key}`);
   return out as Parsed<S>;
+}
+
+/** A required object read against a schema (a nested part of a saved state, say): missing is an error, not `{}`. */
+export function shape<S extends Schema>(schema: S): Check<Parsed<S>> {
+  return (x, where, what) => parseOptions(where, object(x, where, what), schema, what);
 }
 
 /** Plain objects: `{}` literals and `Object.create(null)`, not arrays, Maps or class instances. */

@@ -6,5 +6,5 @@ export {
   type Check, type Schema, type Parsed,
   received, typeError, rangeError, num, finite, count, whole, rate, positive, atLeast, between,
   bool, str, fn, oneOf, instance, object, arrayOf, optional, withDefault, nullable,
-  parseOptions, isPlainObject, withContext,
+  parseOptions, shape, isPlainObject, withContext,
 } from './check.js';

@@ -372,5 +372,5 @@ export function describe(x: unknown): string {
   }
   if (Array.isArray(x)) return `an array of length ${x.length}`;
   const name = (x as object).constructor?.name;
-  return name && name !== 'Object' ? `a ${name}` : 'an object';
+  return name && name !== 'Object' ? `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}` : 'an object';
 }

@@ -1,12 +1,17 @@
 import { describe, expect, it, vi } from 'vitest';
 import { TraceError, Value, noGrad, sum, type ValueLike } from '@ugrad/engine';
 import { Rng } from '../src/random.js';
-import { Layer, MLP, Module } from '../src/module.js';
-import { bceWithLogits, hinge, l2, mse, softmaxCrossEntropy } from '../src/losses.js';
+import { Module } from '../src/module.js';
+import { Layer, MLP } from '../src/layers.js';
+import { LOSSES, accuracy, bceWithLogits, hinge, l2, mse, softmaxCrossEntropy } from '../src/losses.js';
 import { Adam, SGD } from '../src/optim.js';
 import { cosineLR, linearLR, stepLR } from '../src/schedule.js';
 import { blobs, moons, signed, sine, trainTestSplit, type Dataset } from '../src/datasets.js';
-import { Trainer, fit, type EpochInfo, type FitOptions, type History, type StepInfo } from '../src/fit.js';
+import { fit } from '../src/fit.js';
+import { Trainer } from '../src/trainer.js';
+import type { FitOptions } from '../src/options.js';
+import type { EpochInfo, StepInfo } from '../src/callbacks.js';
+import type { History } from '../src/trainer-state.js';
 import { thrown } from '../../../test/helpers.js';
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
@@ -500,12 +505,11 @@ describe('fit: compiled and eager', () => {
       return out[0]!.data > 1e9 ? [out[0]!.tanh()] : out;
     }
   }
-  const peekMessage = "compileStep: the sample function (targets 1) used .data of a Value (made by '+') while being traced; a compiled replay does not re-run your code, so nothing may depend on data values: use Value ops (relu, abs, …) instead of branching on .data, or train eagerly";
+  const peekMessage = "compileStep: the sample function used .data of a Value (made by '+') while being traced; a compiled replay does not re-run your code, so nothing may depend on data values: use Value ops (relu, abs, …) instead of branching on .data, or train eagerly";
   const fallback = "fit: could not compile the training step (options.compile is true; 'auto' would train eagerly): ";
 
   it('a model that reads .data trains eagerly under auto, exactly as with compile: false, and throws under compile: true', () => {
     const data = moons({ n: 20, noise: 0.1, seed: 25 });
-    expect(data.y[0]).toBe(1); // so the first target traced is +1
     const auto = new Trainer(new Peeking(), data, { loss: 'hinge', lr: 0.1, steps: 5 });
     expect([auto.mode, auto.eagerReason]).toEqual(['eager', peekMessage]);
     while (!auto.done) auto.step();
@@ -656,11 +660,11 @@ describe('fit: bad input', () => {
     expect(bad({ targetLoss: Infinity })).toThrow(new RangeError('fit: expected options.targetLoss to be a finite number, got Infinity'));
     expect(bad({ onStep: 'log' as never })).toThrow(new TypeError('fit: expected options.onStep to be a function, got string "log"'));
     expect(bad({ validation: 1 })).toThrow(new RangeError('fit: expected options.validation to be a fraction in (0, 1) or a dataset, got 1'));
-    expect(bad({ validation: 0.01 })).toThrow(new RangeError('fit: options.validation: trainTestSplit: testFraction 0.01 of 4 rows leaves the test set empty'));
+    expect(bad({ validation: 0.01 })).toThrow(new RangeError('fit: expected options.validation to leave rows for both sets, got 0.01 of 4 rows, which leaves the validation set empty'));
     expect(bad({ validation: { X: [[1, 2, 3]], y: [1] } })).toThrow(new RangeError('fit: expected options.validation.X to have 2 columns like the training data, got 3'));
     expect(bad({ earlyStopping: { patience: 0 } })).toThrow(new RangeError('fit: expected options.earlyStopping.patience to be a positive integer, got 0'));
     expect(bad({ earlyStopping: { patience: 1, monitor: 'valLoss' } })).toThrow(new RangeError('fit: options.earlyStopping monitors valLoss, but there is no options.validation'));
-    expect(bad({ earlyStopping: { patience: 1, mode: 'min' } as never })).toThrow(new TypeError('fit: options.earlyStopping: unknown option "mode" (expected one of patience, minDelta, monitor)'));
+    expect(bad({ earlyStopping: { patience: 1, mode: 'min' } as never })).toThrow(new TypeError('fit: unknown key "mode" in options.earlyStopping (expected one of patience, minDelta, monitor)'));
     expect(bad({ compile: 'yes' as never })).toThrow(new RangeError('fit: expected options.compile to be \'auto\', true or false, got "yes"'));
     expect(bad({ compile: 1 as never })).toThrow(new TypeError('fit: expected options.compile to be \'auto\', true or false, got number 1'));
     expect(() => fit(model, data, undefined as never)).toThrow(new TypeError('fit: expected options to be an object, got undefined'));
@@ -688,5 +692,90 @@ describe('fit: bad input', () => {
     expect(bad({ loss: 'mse', accuracy: true }, { X: data.X, y: [0, 1, 2, 0] })).toThrow(new RangeError('fit: expected data.y[0] to be -1 or 1 (or every label 0 or 1) for accuracy, got 0'));
     const trainer = new Trainer(model, data, { loss: 'hinge', steps: 1 });
     expect(() => trainer.evaluate({ X: data.X, y: [3, 1, 1, 0] })).toThrow(new RangeError('Trainer.evaluate: expected data.y[0] to be -1 or 1 (or every label 0 or 1) for the hinge loss, got 3'));
+  });
+});
+
+describe('the loss table', () => {
+  it("each built-in loss's compiled per-sample form is its function's term, bit for bit, with the same gradients", () => {
+    const rng = new Rng(31);
+    for (const [name, spec] of Object.entries(LOSSES)) {
+      const width = name === 'crossEntropy' ? 4 : 1;
+      const labels = name === 'crossEntropy' ? [0, 3, 1, 2, 2] : name === 'mse' ? [0.5, -2, 3, 0, 1e-3] : [0, 1, 1, 0, 1];
+      const targets = spec.targets(labels, width, 'test', 'y');
+      const outputs = () => targets.map(() => Array.from({ length: width }, () => new Value(rng.uniform(-40, 40))));
+      const a = outputs();
+      const b = a.map((row) => row.map((v) => new Value(v.data)));
+      const eager = spec.fn(a, targets);
+      eager.backward();
+      const terms = b.map((row, i) => spec.sample(row, spec.targetRow(targets[i]!, width).map((t) => new Value(t))));
+      const compiled = sum(terms).mul(1 / terms.length);
+      compiled.backward();
+      expect(compiled.data, name).toBe(eager.data);
+      a.flat().forEach((v, i) => expect(Math.abs(b.flat()[i]!.grad - v.grad), name).toBeLessThanOrEqual(1e-15 * Math.max(1, Math.abs(v.grad))));
+    }
+  });
+
+  it('mse on 0/1 labels counts a prediction right at the 0.5 threshold, not by sign', () => {
+    const model = new Layer(1, 1, { activation: 'linear' });
+    const [w, b] = model.parameters();
+    w!.data = 1;
+    b!.data = 0;
+    const data = { X: [[0.3], [0.7], [0.6], [-0.2]], y: [0, 1, 1, 0] };
+    // By sign this would be 75%: 0.3 > 0 reads as class 1.
+    for (const compile of [true, false]) expect(new Trainer(model, data, { loss: 'mse', lr: 0, accuracy: true, compile }).evaluate().accuracy).toBe(1);
+    expect(new Trainer(model, { X: data.X, y: [-1, 1, 1, -1] }, { loss: 'mse', lr: 0, accuracy: true }).evaluate().accuracy).toBe(0.75);
+  });
+
+  it('never counts a NaN prediction as correct', () => {
+    expect(accuracy([NaN, NaN], [-1, 1])).toBe(0);
+    expect(accuracy([[NaN, 0], [0, NaN]], [0, 1])).toBe(0);
+    expect(accuracy([NaN, 0.7], [0, 1], { threshold: 0.5 })).toBe(0.5);
+  });
+});
+
+describe('fit: promises kept', () => {
+  it('checks every option before it calls the model, traces or compiles anything', () => {
+    let calls = 0;
+    class Counting extends Module {
+      mlp = new MLP(2, [2, 1]);
+      forward(x: readonly ValueLike[]): Value[] {
+        calls++;
+        return this.mlp.forward(x);
+      }
+    }
+    const data = moons({ n: 8, seed: 1 });
+    expect(() => fit(new Counting(), data, { loss: 'hinge', lr: 0.1 })).toThrow('fit: give options.epochs or options.steps');
+    expect(() => fit(new Counting(), data, { loss: 'hinge', lr: 0.1, steps: 1, earlyStopping: { patience: 1, monitor: 'valLoss' } })).toThrow(RangeError);
+    expect(() => fit(new Counting(), data, { loss: 'hinge', lr: 0.1, steps: 1, batchSize: 9 })).toThrow(RangeError);
+    expect(() => fit(new Counting(), data, { loss: 'hinge', lr: 0.1, steps: 1, validation: { X: [[1, 2, 3]], y: [0] } })).toThrow(RangeError);
+    expect(calls).toBe(0);
+  });
+
+  it('refuses an optimizer that holds none of the model’s parameters', () => {
+    const model = new MLP(2, [2, 1]);
+    const stranger = new SGD(new MLP(2, [2, 1]).parameters(), { lr: 0.1 });
+    expect(() => fit(model, moons({ n: 8 }), { loss: 'hinge', optimizer: stranger, steps: 1 })).toThrow(
+      new RangeError("fit: expected options.optimizer to hold some of the model's parameters, got one holding none of them"),
+    );
+  });
+
+  it('an update that overflows leaves every weight at its last finite value', () => {
+    for (const compile of [true, false]) {
+      const model = new Layer(1, 1, { activation: 'linear' });
+      const [w, b] = model.parameters();
+      w!.data = 1;
+      b!.data = 0;
+      // The loss and gradient are finite, but lr·grad overflows to -Infinity.
+      const trainer = new Trainer(model, { X: [[1e150]], y: [0] }, { loss: 'mse', lr: 1e300, steps: 2, compile });
+      expect(() => trainer.step()).toThrow(/^fit: the update at step 0 \(epoch 0\) made parameter "neurons\.0\.w\.0" -Infinity; the weights are left at their last finite values \(try a lower learning rate\)$/);
+      expect([w!.data, b!.data]).toEqual([1, 0]);
+    }
+  });
+
+  it('the default optimizer is SGD with lr 1e-3 (PyTorch’s default), documented in FitOptions.lr', () => {
+    const model = new Layer(1, 1, { activation: 'linear' });
+    const trainer = new Trainer(model, { X: [[1]], y: [0] }, { loss: 'mse', steps: 1 });
+    expect(trainer.optimizer).toBeInstanceOf(SGD);
+    expect(trainer.optimizer.lr).toBe(1e-3);
   });
 });

@@ -8,7 +8,7 @@ import * as nn from '@ugrad/nn';
 import * as nnNode from '@ugrad/nn/node';
 import { ROOT } from './readme.js';
 
-// `pnpm docs` runs TypeDoc with typedoc.json. This runs the same configuration
+// `pnpm run docs` runs TypeDoc with typedoc.json. This runs the same configuration
 // through TypeDoc's API into a temporary folder (about 10 s), keeping the warnings.
 
 /** Keeps every warning and error instead of printing it. */
@@ -61,7 +61,7 @@ describe('the API reference', () => {
     expect(readFileSync(join(out, 'functions', '_ugrad_nn.index.fit.html'), 'utf8')).toContain('micrograd');
   });
 
-  // `pnpm docs` fails (treatValidationWarningsAsErrors) while an export lacks a doc
+  // `pnpm run docs` fails (treatValidationWarningsAsErrors) while an export lacks a doc
   // comment. Today some do (the list is in the lead's report), so this is expected to
   // fail; once every export is documented, vitest reports it, and `.fails` goes.
   it.fails('finds every export documented, every link resolved', () => {

@@ -74,7 +74,7 @@ describe('the browser bundle', () => {
     // A string, so that vitest leaves the page's import() alone.
     const exported = await tab.evaluate<string[]>("import('./dist/ugrad.js').then((m) => Object.keys(m).sort())");
     expect(exported).toEqual(bundleExports());
-    for (const name of ['Value', 'compileStep', 'MLP', 'fit', 'parseCheckpoint']) expect(exported).toContain(name);
+    for (const name of ['Value', 'compileStep', 'MLP', 'fit', 'restoreCheckpoint']) expect(exported).toContain(name);
     for (const name of ['saveCheckpoint', 'loadCsv', 'parseOptions']) expect(exported).not.toContain(name);
     expect(errors).toEqual([]);
     expect(requests.filter((p) => p !== '/favicon.ico')).toEqual(['/xor.html', '/dist/ugrad.js']);

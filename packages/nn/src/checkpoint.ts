@@ -1,5 +1,6 @@
-import { finite, instance, nullable, object, optional, parseOptions, rangeError, shape, str, typeError, withContext, type Check } from '@ugrad/engine/internal';
-import { MLP, checkMLPConfig, type MLPConfig } from './layers.js';
+import { finite, instance, nullable, object, optional, parseOptions, str, typeError, withContext, type Check } from '@ugrad/engine/internal';
+import { architectureOf, architectureText, checkArchitecture, rebuild, type Architecture } from './architecture.js';
+import type { MLP } from './layers.js';
 import { Module, keyDiff, keyProblems, type AnyModule } from './module.js';
 import { Optimizer, type OptimizerState } from './optim.js';
 import { Trainer } from './trainer.js';
@@ -33,13 +34,13 @@ export interface CheckpointParts {
 
 /**
  * A training run frozen as plain JSON (version 1): the architecture (enough
- * to rebuild an MLP), the parameters (`model.stateDict()`), and the
+ * to rebuild an MLP, a Layer or a Sequential of those), the parameters (`model.stateDict()`), and the
  * optimizer's, trainer's and extra objects' state when they were saved.
  */
 export interface Checkpoint {
   format: 'ugrad-checkpoint';
   version: 1;
-  architecture: { module: string; config: MLPConfig | null };
+  architecture: Architecture;
   parameters: Record<string, number>;
   optimizer: OptimizerState | null;
   trainer: TrainerState | null;
@@ -70,7 +71,8 @@ export function checkpointToJSON(parts: CheckpointParts, where = 'checkpointToJS
  * Restores checkpoint text into `parts` — the parameters into the model, and
  * the optimizer's, trainer's and extra objects' state when those are given
  * (the checkpoint must hold them) — and returns the model. Without a model
- * in `parts`, a new MLP is built from the saved architecture. Everything is
+ * in `parts`, one is built from the saved architecture (an MLP, a Layer, or
+ * a Sequential of those). Everything is
  * checked first (format, architecture, every parameter, the trainer state
  * against the trainer), and a part that fails to load is rolled back, so a
  * failed restore leaves every part as it was.
@@ -86,7 +88,7 @@ export function restoreCheckpoint<M extends AnyModule = MLP>(json: string, parts
     throw new SyntaxError(`${where}: not valid JSON (a truncated or corrupted file?): ${(err as Error).message}`, { cause: err });
   }
   const c = checkCheckpoint(value, where);
-  const model = (p.model ?? rebuild(c, where)) as M;
+  const model = (p.model ?? rebuild(c.architecture, where)) as M;
   const actual = architectureOf(model);
   if (c.architecture.module !== actual.module || JSON.stringify(c.architecture.config) !== JSON.stringify(actual.config)) {
     throw new RangeError(`${where}: the checkpoint holds ${architectureText(c.architecture)}, but the model is ${architectureText(actual)}`);
@@ -137,7 +139,7 @@ function checkCheckpoint(value: unknown, where: string): Checkpoint {
   };
   const out = parseOptions(where, c, {
     format: str, version: finite,
-    architecture: shape({ module: className, config: nullable(checkMLPConfig) }),
+    architecture: checkArchitecture,
     parameters,
     optimizer: nullable((x, w, what) => {
       const o = object(x, w, what);
@@ -171,27 +173,6 @@ function checkParts(parts: unknown, where: string, needModel: boolean): Partial<
   if (model !== undefined && (trainer.model as AnyModule) !== model) throw new RangeError(`${where}: the trainer trains another model than the one given`);
   if (optimizer !== undefined && optimizer !== trainer.optimizer) throw new RangeError(`${where}: the trainer uses another optimizer than the one given`);
   return { ...out, model: trainer.model as AnyModule, optimizer: trainer.optimizer, trainer };
-}
-
-const className: Check<string> = (x, where, what) => {
-  if (typeof x !== 'string') throw typeError(where, what, 'a class name', x);
-  if (x === '') throw rangeError(where, what, 'a class name', x);
-  return x;
-};
-
-// Modules a checkpoint can rebuild from their architecture alone, by name.
-function rebuild(c: Checkpoint, where: string): AnyModule {
-  if (c.architecture.module === 'MLP' && c.architecture.config !== null) return MLP.fromConfig(c.architecture.config) as unknown as AnyModule;
-  throw new RangeError(`${where}: only an MLP can be rebuilt from a checkpoint, this one holds a ${c.architecture.module}; build the model yourself and pass it as parts.model`);
-}
-
-function architectureOf(model: AnyModule): Checkpoint['architecture'] {
-  return model instanceof MLP ? { module: 'MLP', config: model.config() } : { module: model.constructor.name, config: null };
-}
-
-function architectureText(a: Checkpoint['architecture']): string {
-  const c = a.config;
-  return c === null ? `a ${a.module}` : `MLP(${c.nin}, [${c.nouts.join(', ')}]; ${c.activations.join(', ')}; negativeSlope ${c.negativeSlope})`;
 }
 
 // Every number inside `x` (objects and arrays, walked with a stack) must be

@@ -7,8 +7,10 @@ export {
 export { Module, type AnyModule } from './module.js';
 export {
   Neuron, Layer, MLP, ACTIVATIONS, INITS,
-  type Activation, type Init, type NeuronOptions, type LayerOptions, type MLPOptions, type MLPConfig,
+  type Activation, type Init, type NeuronOptions, type LayerOptions, type MLPOptions, type MLPConfig, type LayerConfig,
 } from './layers.js';
+export { Sequential } from './sequential.js';
+export { type Architecture } from './architecture.js';
 export {
   mse, hinge, bceWithLogits, softmaxCrossEntropy, l2, accuracy, LOSSES, LOSS_NAMES,
   type ModelOutput, type LossName, type LossFunction, type LossSpec, type AccuracyRule,

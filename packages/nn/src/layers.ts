@@ -1,6 +1,6 @@
 import { Value, type ValueLike } from '@ugrad/engine';
 import {
-  arrayOf, count, finite, instance, object, oneOf, optional, parseOptions, typeError, withDefault, type Check,
+  arrayOf, count, finite, instance, oneOf, optional, parseOptions, shape, typeError, withDefault, type Check,
 } from '@ugrad/engine/internal';
 import { Module } from './module.js';
 import { Rng, rngFrom, type RandomOptions } from './random.js';
@@ -60,11 +60,27 @@ export interface MLPOptions extends RandomOptions {
   negativeSlope?: number;
 }
 
+/** What it takes to rebuild a {@link Layer} (the weights aside): plain JSON. */
+export interface LayerConfig {
+  /** Inputs per neuron. */
+  nin: number;
+  /** Neurons. */
+  nout: number;
+  /** What every neuron applies. */
+  activation: Activation;
+  /** Slope of `'leakyRelu'` for negative inputs. */
+  negativeSlope: number;
+}
+
 /** What it takes to rebuild an {@link MLP} (the weights aside): plain JSON. */
 export interface MLPConfig {
+  /** Inputs of the first layer. */
   nin: number;
+  /** Each layer's size. */
   nouts: number[];
+  /** Each layer's activation. */
   activations: Activation[];
+  /** Slope of `'leakyRelu'` for negative inputs, shared by every layer. */
   negativeSlope: number;
 }
 
@@ -173,6 +189,19 @@ export class Layer extends Module<readonly ValueLike[], Value[]> {
     return this.neurons[0]!.activation;
   }
 
+  /** The layer's shape as plain JSON, enough to rebuild it (`Layer.fromConfig`) before loading its weights. */
+  config(): LayerConfig {
+    return { nin: this.nin, nout: this.nout, activation: this.activation, negativeSlope: this.neurons[0]!.negativeSlope };
+  }
+
+  /** Builds a layer from `config()`, checked field by field; weights are drawn from `options` as in the constructor. */
+  static fromConfig(config: LayerConfig, options: RandomOptions & { init?: Init } = {}): Layer {
+    const where = 'Layer.fromConfig';
+    const o = parseOptions(where, options, { init: LAYER.init, ...random });
+    const c = checkLayerConfig(config, where, 'config');
+    return new Layer(c.nin, c.nout, { activation: c.activation, negativeSlope: c.negativeSlope, init: o.init, ...randomOf(options) });
+  }
+
   /** Each neuron's `forward(x)`, in order: an array of length `nout`. */
   forward(x: readonly ValueLike[]): Value[] {
     checkInputs(x, this.nin, 'Layer.forward');
@@ -276,15 +305,13 @@ export class MLP extends Module<readonly ValueLike[], Value[]> {
 
 /** @internal Checks an {@link MLPConfig} (e.g. read from a checkpoint), naming fields `${what}.field`; returns a fresh copy in `config()`'s field order. */
 export const checkMLPConfig: Check<MLPConfig> = (x, where, what) => {
-  const c = object(x, where, what);
-  const known = ['nin', 'nouts', 'activations', 'negativeSlope'];
-  const extra = Object.keys(c).find((k) => !known.includes(k));
-  if (extra !== undefined) throw new TypeError(`${where}: unknown key ${JSON.stringify(extra)} in ${what} (expected one of ${known.join(', ')})`);
-  const nin = count(c.nin, where, `${what}.nin`);
-  const nouts = arrayOf(count, { min: 1 })(c.nouts, where, `${what}.nouts`);
-  const activations = arrayOf(activation, { length: nouts.length })(c.activations, where, `${what}.activations`);
-  return { nin, nouts, activations, negativeSlope: finite(c.negativeSlope, where, `${what}.negativeSlope`) };
+  const c = shape({ nin: count, nouts: arrayOf(count, { min: 1 }), activations: arrayOf(activation), negativeSlope: finite })(x, where, what);
+  if (c.activations.length !== c.nouts.length) throw new RangeError(`${where}: expected ${what}.activations to have ${c.nouts.length} entries, got ${c.activations.length}`);
+  return c;
 };
+
+/** @internal Checks a {@link LayerConfig}, naming fields `${what}.field`. */
+export const checkLayerConfig: Check<LayerConfig> = shape({ nin: count, nout: count, activation, negativeSlope: finite });
 
 // Each input is a Value or a number, and there are `nin` of them.
 function checkInputs(x: unknown, nin: number, where: string): asserts x is readonly ValueLike[] {

@@ -73,6 +73,8 @@ export class Trainer {
   #batch = 0;
   #order: number[];
   #history: History = { steps: [], epochs: [], stopReason: null };
+  // The weights before the update in progress, to put back if it overflows.
+  #before = new Float64Array(0);
 
   constructor(model: Model, data: Dataset, options: FitOptions) {
     const where = 'fit';
@@ -292,9 +294,12 @@ export class Trainer {
   // overflows), every weight goes back to where it was and the step throws.
   #update(): void {
     const params = this.optimizer.params;
-    const before = Float64Array.from(params, (p) => p.data);
+    if (this.#before.length !== params.length) this.#before = new Float64Array(params.length);
+    const before = this.#before;
+    for (let i = 0; i < params.length; i++) before[i] = params[i]!.data;
     this.optimizer.step();
-    const bad = params.findIndex((p) => !Number.isFinite(p.data));
+    let bad = -1;
+    for (let i = 0; i < params.length && bad < 0; i++) if (!Number.isFinite(params[i]!.data)) bad = i;
     if (bad < 0) return;
     const value = params[bad]!.data;
     params.forEach((p, i) => { p.data = before[i]!; });

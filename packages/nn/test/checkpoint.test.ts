@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { Value, ValueLike } from '@ugrad/engine';
 import { Layer, MLP } from '../src/layers.js';
+import { Module } from '../src/module.js';
+import { Sequential } from '../src/sequential.js';
 import { Adam, SGD, type Optimizer } from '../src/optim.js';
 import { cosineLR } from '../src/schedule.js';
 import { moons } from '../src/datasets.js';
@@ -12,6 +15,14 @@ import { checkpointToJSON, restoreCheckpoint, type Checkpoint } from '../src/che
 const createCheckpoint = (parts: Parameters<typeof checkpointToJSON>[0]): Checkpoint => JSON.parse(checkpointToJSON(parts)) as Checkpoint;
 
 const data = moons({ n: 20, noise: 0.2, seed: 21 });
+
+// A module a checkpoint cannot rebuild by itself: its own class.
+class Residual extends Module<readonly ValueLike[], Value[]> {
+  inner = new Layer(2, 2, { activation: 'tanh' });
+  forward(x: readonly ValueLike[]): Value[] {
+    return this.inner.forward(x).map((v, i) => v.add(x[i]!));
+  }
+}
 
 function untimed(h: History): unknown {
   return { stopReason: h.stopReason, steps: h.steps.map(({ ms: _, ...s }) => s), epochs: h.epochs.map(({ ms: _, ...e }) => e) };
@@ -86,7 +97,10 @@ describe('checkpoint format', () => {
     expect(c.trainer).toEqual(trainer.stateDict());
     expect(c.trainer!.schedule).toEqual({ type: 'cosine', lr: 0.05, steps: 12, minLr: 0 });
     expect(JSON.parse(checkpointToJSON({ model, trainer }))).toEqual(c);
-    expect(createCheckpoint({ model: new Layer(2, 1) })).toMatchObject({ architecture: { module: 'Layer', config: null }, optimizer: null, trainer: null });
+    expect(createCheckpoint({ model: new Layer(2, 1) })).toMatchObject({ architecture: { module: 'Layer', config: { nin: 2, nout: 1, activation: 'relu', negativeSlope: 0.01 } }, optimizer: null, trainer: null });
+    expect(createCheckpoint({ model: new Residual() })).toMatchObject({ architecture: { module: 'Residual', config: null } });
+    // A chain is rebuildable when every link is.
+    expect(createCheckpoint({ model: new Sequential(new Layer(2, 3), new Residual()) }).architecture).toEqual({ module: 'Sequential', config: null });
   });
 
   it('rebuilds an MLP from its architecture', () => {
@@ -95,8 +109,24 @@ describe('checkpoint format', () => {
     expect(rebuilt.config()).toEqual(model.config());
     expect(rebuilt.stateDict()).toEqual(model.stateDict());
     expect(rebuilt.forward([0.1, -2, 3]).map((v) => v.data)).toEqual(model.forward([0.1, -2, 3]).map((v) => v.data));
-    expect(() => restoreCheckpoint(checkpointToJSON({ model: new Layer(2, 1) }))).toThrow(
-      new RangeError('restoreCheckpoint: only an MLP can be rebuilt from a checkpoint, this one holds a Layer; build the model yourself and pass it as parts.model'),
+    expect(() => restoreCheckpoint(checkpointToJSON({ model: new Residual() }))).toThrow(
+      new RangeError('restoreCheckpoint: a Residual cannot be rebuilt from a checkpoint (only MLP, Layer, Sequential can, and a Sequential only when each of its modules can); build the model yourself and pass it as parts.model'),
+    );
+  });
+
+  it('records and rebuilds a Sequential of layers, MLPs and Sequentials, named by position', () => {
+    const model = new Sequential(new Layer(2, 4, { activation: 'tanh', seed: 1 }), new Sequential(new MLP(4, [3, 3], { seed: 2 })), new Layer(3, 1, { activation: 'linear', seed: 3 }));
+    expect(model.namedParameters().map(([n]) => n).slice(0, 2)).toEqual(['0.neurons.0.w.0', '0.neurons.0.w.1']);
+    expect(model.namedParameters().map(([n]) => n)).toContain('1.0.layers.1.neurons.2.b');
+    const text = checkpointToJSON({ model });
+    const rebuilt = restoreCheckpoint<Sequential>(text);
+    expect(rebuilt).toBeInstanceOf(Sequential);
+    expect(rebuilt.stateDict()).toEqual(model.stateDict());
+    expect(rebuilt.forward([0.3, -0.4]).map((v) => v.data)).toEqual(model.forward([0.3, -0.4]).map((v) => v.data));
+    expect(String(rebuilt)).toBe(String(model));
+    // A checkpoint of one chain does not load into another.
+    expect(() => restoreCheckpoint(text, { model: new Sequential(new Layer(2, 4, { activation: 'tanh' }), new Layer(4, 1)) })).toThrow(
+      /^restoreCheckpoint: the checkpoint holds Sequential\(Layer\(2, 4; tanh; negativeSlope 0\.01\), Sequential\(MLP\(4, \[3, 3\]; relu, linear; negativeSlope 0\.01\)\), Layer\(3, 1; linear; negativeSlope 0\.01\)\), but the model is Sequential\(Layer/,
     );
   });
 
@@ -183,7 +213,7 @@ describe('bad checkpoints', () => {
     ));
     const layer = createCheckpoint({ model: new Layer(2, 1) });
     expectUntouched(({ model }) => restoreCheckpoint(JSON.stringify(layer), { model }), new RangeError(
-      'restoreCheckpoint: the checkpoint holds a Layer, but the model is MLP(2, [6, 1]; relu, linear; negativeSlope 0.01)',
+      'restoreCheckpoint: the checkpoint holds Layer(2, 1; relu; negativeSlope 0.01), but the model is MLP(2, [6, 1]; relu, linear; negativeSlope 0.01)',
     ));
     const renamed = JSON.parse(checkpointToJSON({ model: new Layer(2, 1) })) as Checkpoint;
     renamed.parameters['neurons.0.w.9'] = renamed.parameters['neurons.0.w.1']!;

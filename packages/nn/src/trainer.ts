@@ -110,7 +110,8 @@ export class Trainer {
     this.#rule = this.#accuracyRule(full.y, o.accuracy, where);
     if (given !== null) this.#targets(given, where, 'options.validation');
     const params = model.parameters();
-    if (o.optimizer !== undefined && !o.optimizer.params.some((p) => params.includes(p))) {
+    const own = new Set(params);
+    if (o.optimizer !== undefined && !o.optimizer.params.some((p) => own.has(p))) {
       throw new RangeError(`${where}: expected options.optimizer to hold some of the model's parameters, got one holding none of them`);
     }
 

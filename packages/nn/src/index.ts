@@ -26,3 +26,9 @@ export {
   CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type Checkpoint, type Architecture, type CheckpointParts,
 } from './checkpoint.js';
 export { gradCheck, type GradCheck } from './gradcheck.js';
+export { iris, wine, breastCancer, digits, type NamedDataset, type DigitsOptions, type NoOptions } from './realdata.js';
+export { Standardizer, standardize, type StandardizerState } from './preprocess.js';
+export {
+  confusionMatrix, classificationReport,
+  type Classes, type ClassificationReport, type AveragedScores, type ReportOptions,
+} from './metrics.js';

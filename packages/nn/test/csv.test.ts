@@ -3,16 +3,9 @@ import { isNumeric, parseCsv, quote, type CsvOptions } from '../src/csv.js';
 import { moons } from '../src/datasets.js';
 import { thrown } from '../../../test/helpers.js';
 
-function expectError(fn: () => unknown, kind: typeof TypeError | typeof RangeError, message: string): void {
-  let caught: unknown = null;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(kind);
-  expect((caught as Error).message).toBe(message);
-}
+const expectError = (fn: () => unknown, kind: typeof TypeError | typeof RangeError, message: string): void => {
+  expect(thrown(fn)).toEqual(new kind(message));
+};
 
 describe('parseCsv', () => {
   it('reads a header, features in order and the last column as the label', () => {

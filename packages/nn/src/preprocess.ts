@@ -1,5 +1,5 @@
 import { arrayOf, finite, parseOptions, positive } from '@ugrad/engine/internal';
-import { rows } from './datasets.js';
+import { rows } from './rows.js';
 
 /** A {@link Standardizer}'s state: plain JSON, one entry per feature. */
 export interface StandardizerState {

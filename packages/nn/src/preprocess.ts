@@ -73,16 +73,18 @@ export class Standardizer {
 
   /** `(x - mean) / scale` for every row of `X`, as new arrays; `X` must have the fitted number of columns. */
   transform(X: readonly (readonly number[])[]): number[][] {
+    const data = rows(X, 'Standardizer.transform', 'X');
     const [mean, scale] = this.#fittedState('Standardizer.transform');
-    const data = this.#checkWidth(rows(X, 'Standardizer.transform', 'X'), 'Standardizer.transform');
+    this.#checkWidth(data, 'Standardizer.transform');
     for (const row of data) for (let j = 0; j < row.length; j++) row[j] = (row[j]! - mean[j]!) / scale[j]!;
     return data;
   }
 
   /** `x · scale + mean`: the rows {@link transform} was given back (to rounding). */
   inverseTransform(X: readonly (readonly number[])[]): number[][] {
+    const data = rows(X, 'Standardizer.inverseTransform', 'X');
     const [mean, scale] = this.#fittedState('Standardizer.inverseTransform');
-    const data = this.#checkWidth(rows(X, 'Standardizer.inverseTransform', 'X'), 'Standardizer.inverseTransform');
+    this.#checkWidth(data, 'Standardizer.inverseTransform');
     for (const row of data) for (let j = 0; j < row.length; j++) row[j] = row[j]! * scale[j]! + mean[j]!;
     return data;
   }
@@ -118,11 +120,10 @@ export class Standardizer {
     return [this.#mean, this.#scale];
   }
 
-  #checkWidth(data: number[][], where: string): number[][] {
+  #checkWidth(data: number[][], where: string): void {
     if (data[0]!.length !== this.features) {
       throw new RangeError(`${where}: expected the rows of X to have ${this.features} columns, as the scaler was fitted on, got ${data[0]!.length}`);
     }
-    return data;
   }
 }
 

@@ -87,6 +87,7 @@ describe('Standardizer state', () => {
     expect(fresh.fitted).toBe(false);
     expect(fresh.features).toBe(0);
     expect(thrown(() => fresh.transform([[1]]))).toEqual(new Error('Standardizer.transform: the scaler is not fitted yet; call fit(X) or loadStateDict(state) first'));
+    expect(thrown(() => fresh.transform(5 as never))).toEqual(new TypeError('Standardizer.transform: expected X to be an array of rows, got number 5'));
     expect(thrown(() => fresh.stateDict())).toEqual(new Error('Standardizer.stateDict: the scaler is not fitted yet; call fit(X) or loadStateDict(state) first'));
     const s = standardize([[1, 2], [3, 4]]);
     expect(thrown(() => s.transform([[1, 2, 3]]))).toEqual(new RangeError('Standardizer.transform: expected the rows of X to have 2 columns, as the scaler was fitted on, got 3'));

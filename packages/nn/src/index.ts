@@ -27,3 +27,9 @@ export { type StepInfo, type EpochInfo, type EarlyStoppingOptions } from './call
 export { type History, type StopReason, type TrainerState } from './trainer-state.js';
 export { checkpointToJSON, restoreCheckpoint, type Checkpoint, type CheckpointParts, type Stateful } from './checkpoint.js';
 export { gradCheck, type GradCheck } from './gradcheck.js';
+export { iris, wine, breastCancer, digits, type NamedDataset, type DigitsOptions, type NoOptions } from './realdata.js';
+export { Standardizer, standardize, type StandardizerState } from './preprocess.js';
+export {
+  confusionMatrix, classificationReport,
+  type Classes, type ClassificationReport, type AveragedScores, type ReportOptions,
+} from './metrics.js';

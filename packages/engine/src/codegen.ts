@@ -1,4 +1,5 @@
-import { REPLAY, literal } from './replay.js';
+import { OPS, literal, type OpEntry } from './optable.js';
+import { logaddexp, powc, powk } from './value.js';
 import type { Flat } from './trace.js';
 
 /**
@@ -22,6 +23,13 @@ export interface Generated {
   source: string;
 }
 
+/**
+ * The functions that replay text ({@link OpEntry.replay}) calls by name:
+ * `powk`, `powc` and `logaddexp` from value.ts, IEEE arithmetic as PyTorch
+ * computes it. Generated code receives them as arguments.
+ */
+export const replayHelpers = { powk, powc, logaddexp } as const;
+
 // Shortest dot-product run worth a loop; shorter ones are written out.
 const MIN_LOOP = 4;
 // Statements per piece of a long add chain: pieces pass the running sum on
@@ -44,7 +52,7 @@ type RunIndex = { at: string; adj: string };
  * neuron build — are the bulk of an MLP's nodes; they become one running sum,
  * and runs of products whose operands sit at evenly spaced places become loops,
  * so the code grows with the number of neurons rather than of weights. Every
- * other node is one statement from its {@link REPLAY} formula, so derivatives
+ * other node is one statement from its replay rule in {@link OPS}, so derivatives
  * that depend on data (relu, abs, …) are recomputed on every replay.
  */
 export function generate(flat: Flat): Generated {
@@ -133,7 +141,7 @@ export function generate(flat: Flat): Generated {
     const terms = chains.get(i);
     if (terms) { fwd.push(...chainForward(terms, slot[i]!)); continue; }
     const v = op(i)!;
-    fwd.push(`T[${slot[i]}] = ${REPLAY[v.op]!.out(...operands(v))};`);
+    fwd.push(`T[${slot[i]}] = ${OPS[v.op].replay.out(...operands(v), '')};`);
   }
 
   // Backward, in the order it runs (users before inputs). The first
@@ -152,7 +160,7 @@ export function generate(flat: Flat): Generated {
     const terms = chains.get(i);
     if (terms) { bwd.push(...chainBackward(terms, slot[i]!)); continue; }
     const v = op(i)!;
-    const R = REPLAY[v.op]!;
+    const R = OPS[v.op].replay;
     const [a, b] = operands(v), out = `T[${slot[i]}]`;
     const parts: string[] = [];
     if (needsGrad[v.a]) parts.push(addTo(v.a, `(${R.da(a, b, out)}) * g`));
@@ -303,7 +311,8 @@ return function replay(P, G, T, D, X, Y, O, start, n, nx, ny, no, seed, grad, ac
   }
   return total;
 };`;
-  return { run: new Function(source)() as Replay, slots: Math.max(slots, 1), source };
+  const names = Object.keys(replayHelpers);
+  return { run: new Function(...names, source)(...names.map((n) => replayHelpers[n as keyof typeof replayHelpers])) as Replay, slots: Math.max(slots, 1), source };
 }
 
 // Splits statements into function bodies of bounded size, in order.

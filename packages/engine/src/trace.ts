@@ -1,5 +1,6 @@
-import { Value, describe, isGradEnabled, setDataHook } from './value.js';
-import { REPLAY } from './replay.js';
+import { describe } from './check.js';
+import type { OpName } from './optable.js';
+import { Value, isGradEnabled, setDataHook } from './value.js';
 
 /**
  * Thrown when code cannot be compiled, or its compiled form no longer applies
@@ -18,7 +19,7 @@ export class TraceError extends Error {
 export type TNode =
   | { kind: 'param' | 'x' | 'y'; i: number }
   | { kind: 'const'; v: number }
-  | { kind: 'op'; op: string; a: number; b: number; k: number };
+  | { kind: 'op'; op: OpName; a: number; b: number; k: number };
 
 /** A graph to compile: nodes in topological order, the root (the loss) and the outputs to report. */
 export interface Flat {
@@ -153,9 +154,8 @@ function flatten(roots: Value[], known: Map<Value, TNode>): Raw {
       continue;
     }
     stack.pop();
-    if (!(v._op in REPLAY)) throw new TraceError(`compile: op '${v._op}' has no replay formula in replay.ts`);
     index.set(v, nodes.length);
-    nodes.push({ kind: 'op', op: v._op, a: ia, b: ib, k: b === null ? v._db : 0 });
+    nodes.push({ kind: 'op', op: v._op as OpName, a: ia, b: ib, k: b === null ? v._db : 0 });
   }
   return { nodes, root: index.get(roots[0]!)!, outputs: roots.slice(1).map((o) => index.get(o)!), others };
 }

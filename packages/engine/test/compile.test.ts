@@ -262,7 +262,7 @@ describe('compileStep with outputs and labels', () => {
       const out = forward(x.map((v) => new Value(v)));
       expect([...O.subarray(3 * s, 3 * s + 3)]).toEqual([out[0]!.data, out[1]!.data, x[1]]);
     });
-    expect(() => step.step(X, Y, new Float64Array(26))).toThrow(new RangeError('CompiledStep.step: expected outputs to be a Float64Array of at least 27 numbers, got a Float64Array of 26'));
+    expect(() => step.step(X, Y, new Float64Array(26))).toThrow(new RangeError('CompiledStep.step: expected outputs to have room for 27 numbers (3 per row), got 26'));
   });
 
   it('compiles a program per label when targets are numbers, and matches eager (hinge with ±1 labels)', () => {
@@ -357,23 +357,23 @@ describe('compileStep refuses what it cannot replay', () => {
 
   it('checks its options', () => {
     const sample = ([x]: Value[]) => x!.mul(w);
-    expect(() => compileStep({ ...base, params: 'w' as unknown as Value[], sample })).toThrow(new TypeError('compileStep: expected params to be an array of Values, got string "w"'));
-    expect(() => compileStep({ ...base, params: [w, 2 as unknown as Value], sample })).toThrow(new TypeError('compileStep: expected params[1] to be a Value, got number 2'));
-    expect(() => compileStep({ ...base, params: [w.mul(2)], sample })).toThrow(new TypeError("compileStep: expected params[0] to be a leaf, got a Value made by '*'"));
-    expect(() => compileStep({ ...base, params: [w, w], sample })).toThrow(new RangeError('compileStep: params[1] is the same Value as params[0]'));
-    expect(() => compileStep({ ...base, inputs: 1.5, sample })).toThrow(new RangeError('compileStep: expected inputs to be a whole number ≥ 0, got number 1.5'));
-    expect(() => compileStep({ ...base, reduce: 'max' as 'sum', sample })).toThrow(new RangeError(`compileStep: expected reduce to be 'mean' or 'sum', got string "max"`));
+    expect(() => compileStep({ ...base, params: 'w' as unknown as Value[], sample })).toThrow(new TypeError('compileStep: expected spec.params to be an array, got string "w"'));
+    expect(() => compileStep({ ...base, params: [w, 2 as unknown as Value], sample })).toThrow(new TypeError('compileStep: expected spec.params[1] to be a Value, got number 2'));
+    expect(() => compileStep({ ...base, params: [w.mul(2)], sample })).toThrow(new TypeError("compileStep: expected spec.params[0] to be a leaf, got a Value made by '*'"));
+    expect(() => compileStep({ ...base, params: [w, w], sample })).toThrow(new RangeError('compileStep: expected spec.params to hold each Value once, got params[1] the same as params[0]'));
+    expect(() => compileStep({ ...base, inputs: 1.5, sample })).toThrow(new RangeError('compileStep: expected spec.inputs to be an integer in [0, 1000000], got 1.5'));
+    expect(() => compileStep({ ...base, reduce: 'max' as 'sum', sample })).toThrow(new RangeError(`compileStep: expected spec.reduce to be one of 'mean', 'sum', got "max"`));
     expect(() => compileStep({ ...base, sample: (() => 1) as unknown as Spec['sample'] })).toThrow(new TypeError('compileStep: expected the sample function to return a Value or { loss, outputs }, got number 1'));
   });
 
   it('checks the batch it is given', () => {
     const step = compileStep({ ...base, targets: 2, sample: ([x], [y, z]) => x!.mul(w).sub(y!).mul(z!) });
-    expect(() => step.step([[1, 2]], [[1, 1]])).toThrow(new RangeError('CompiledStep.step: compiled for 1 inputs per sample, got 2 in X[0]'));
-    expect(() => step.step([[1], [2]], [[1, 1], [1]])).toThrow(new RangeError('CompiledStep.step: compiled for 2 targets per sample, got 1 in Y[1]'));
+    expect(() => step.step([[1, 2]], [[1, 1]])).toThrow(new RangeError('CompiledStep.step: expected X[0] to have 1 entries (the inputs per sample it was compiled for), got 2'));
+    expect(() => step.step([[1], [2]], [[1, 1], [1]])).toThrow(new RangeError('CompiledStep.step: expected Y[1] to have 2 entries (the targets per sample it was compiled for), got 1'));
     expect(() => step.step([[1]], [1])).toThrow(new TypeError('CompiledStep.step: expected Y[0] to be an array of 2 numbers, got number 1'));
     expect(() => step.step([[1], [2]], [[1, 1]])).toThrow(new RangeError('CompiledStep.step: expected one target per row, got 2 rows and 1 targets'));
     expect(() => step.evaluate([], [])).toThrow(new RangeError('CompiledStep.evaluate: expected at least one row, got an empty batch'));
-    expect(() => step.step([['1']] as unknown as number[][], [[1, 1]])).toThrow(new TypeError('CompiledStep.step: expected a number at X[0][0], got string "1"'));
+    expect(() => step.step([['1']] as unknown as number[][], [[1, 1]])).toThrow(new TypeError('CompiledStep.step: expected X[0][0] to be a number, got string "1"'));
     expect(() => step.step(undefined as unknown as number[][], [])).toThrow(new TypeError('CompiledStep.step: expected X to be an array of rows, got undefined'));
   });
 });

@@ -160,7 +160,7 @@ describe('toDot', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(TypeError);
-    expect((error as Error).message).toBe('toDot: expected a Value as the root, got number 5');
+    expect((error as Error).message).toBe('toDot: expected root to be a Value, got number 5');
   });
 });
 

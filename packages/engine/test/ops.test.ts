@@ -157,9 +157,9 @@ describe('sum, mean, dot', () => {
   });
 
   it('sizes are checked with a RangeError', () => {
-    expectError(() => dot([1, 2], [1]), RangeError, 'dot: expected arrays of equal length, got 2 and 1');
-    expectError(() => dot([], [new Value(1)]), RangeError, 'dot: expected arrays of equal length, got 0 and 1');
-    expectError(() => mean([]), RangeError, 'mean: expected at least one value, got an empty array');
+    expectError(() => dot([1, 2], [1]), RangeError, 'dot: expected b to have 2 entries (as many as a), got 1');
+    expectError(() => dot([], [new Value(1)]), RangeError, 'dot: expected b to have 0 entries (as many as a), got 1');
+    expectError(() => mean([]), RangeError, 'mean: expected values to have at least one entry, got an empty array');
   });
 });
 
@@ -203,10 +203,10 @@ describe('logSumExp', () => {
     const a = new Value(2);
     expect(logSumExp([a])).toBe(a);
     expect(logSumExp([0, 0]).data).toBe(Math.LN2);
-    expectError(() => logSumExp([]), RangeError, 'logSumExp: expected at least one value, got an empty array');
+    expectError(() => logSumExp([]), RangeError, 'logSumExp: expected values to have at least one entry, got an empty array');
     for (const [bad, described] of badInputs) {
-      expectError(() => logSumExp([1, bad as never]), TypeError, `logSumExp: expected a Value or a number, got ${described}`);
-      expectError(() => logSumExp(bad as never), TypeError, `logSumExp: expected an array of Values or numbers, got ${described}`);
+      expectError(() => logSumExp([1, bad as never]), TypeError, `logSumExp: expected values[1] to be a Value or a number, got ${described}`);
+      expectError(() => logSumExp(bad as never), TypeError, `logSumExp: expected values to be an array of Values or numbers, got ${described}`);
     }
   });
 });
@@ -223,7 +223,7 @@ describe('bad input', () => {
   it('add, sub, mul, div and pow reject a non-number first argument, naming themselves and the argument', () => {
     for (const [name, fn] of Object.entries(fns)) {
       for (const [bad, described] of badInputs) {
-        expectError(() => fn(bad as never, 1), TypeError, `${name}: expected a Value or a number, got ${described}`);
+        expectError(() => fn(bad as never, 1), TypeError, `${name}: expected a to be a Value or a number, got ${described}`);
       }
     }
   });
@@ -231,39 +231,39 @@ describe('bad input', () => {
   it('add, sub, mul, div and pow reject a non-number second argument, naming themselves (not Value.add …)', () => {
     for (const [name, fn] of Object.entries(fns)) {
       for (const [bad, described] of badInputs) {
-        expectError(() => fn(1, bad as never), TypeError, `${name}: expected a Value or a number, got ${described}`);
+        expectError(() => fn(1, bad as never), TypeError, `${name}: expected b to be a Value or a number, got ${described}`);
       }
     }
   });
 
   it('sum and mean reject a non-number element, naming themselves', () => {
     for (const [bad, described] of badInputs) {
-      expectError(() => sum([1, bad as never]), TypeError, `sum: expected a Value or a number, got ${described}`);
-      expectError(() => sum([bad as never]), TypeError, `sum: expected a Value or a number, got ${described}`);
-      expectError(() => mean([new Value(1), bad as never]), TypeError, `mean: expected a Value or a number, got ${described}`);
+      expectError(() => sum([1, bad as never]), TypeError, `sum: expected values[1] to be a Value or a number, got ${described}`);
+      expectError(() => sum([bad as never]), TypeError, `sum: expected values[0] to be a Value or a number, got ${described}`);
+      expectError(() => mean([new Value(1), bad as never]), TypeError, `mean: expected values[1] to be a Value or a number, got ${described}`);
     }
   });
 
   it('sum and mean reject a non-array, describing what they got', () => {
     for (const [bad, described] of badInputs) {
-      expectError(() => sum(bad as never), TypeError, `sum: expected an array of Values or numbers, got ${described}`);
-      expectError(() => mean(bad as never), TypeError, `mean: expected an array of Values or numbers, got ${described}`);
+      expectError(() => sum(bad as never), TypeError, `sum: expected values to be an array of Values or numbers, got ${described}`);
+      expectError(() => mean(bad as never), TypeError, `mean: expected values to be an array of Values or numbers, got ${described}`);
     }
     // an object without a prototype cannot be turned into a string by String(); the message must still say what it was
-    expectError(() => sum(Object.create(null) as never), TypeError, 'sum: expected an array of Values or numbers, got an object');
+    expectError(() => sum(Object.create(null) as never), TypeError, 'sum: expected values to be an array of Values or numbers, got an object');
   });
 
   it('dot rejects a non-number element on either side, naming itself', () => {
     for (const [bad, described] of badInputs) {
-      expectError(() => dot([bad as never], [1]), TypeError, `dot: expected a Value or a number, got ${described}`);
-      expectError(() => dot([1], [bad as never]), TypeError, `dot: expected a Value or a number, got ${described}`);
+      expectError(() => dot([bad as never], [1]), TypeError, `dot: expected a[0] to be a Value or a number, got ${described}`);
+      expectError(() => dot([1], [bad as never]), TypeError, `dot: expected b[0] to be a Value or a number, got ${described}`);
     }
   });
 
   it('dot rejects a non-array, describing what it got', () => {
     for (const [bad, described] of badInputs) {
-      expectError(() => dot(bad as never, [1]), TypeError, `dot: expected two arrays of Values or numbers, got ${described} and an array of length 1`);
-      expectError(() => dot([1], bad as never), TypeError, `dot: expected two arrays of Values or numbers, got an array of length 1 and ${described}`);
+      expectError(() => dot(bad as never, [1]), TypeError, `dot: expected a to be an array of Values or numbers, got ${described}`);
+      expectError(() => dot([1], bad as never), TypeError, `dot: expected b to be an array of Values or numbers, got ${described}`);
     }
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Value, add, div, isGradEnabled, mul, noGrad, toValue } from '@ugrad/engine';
+import { Value, add, div, isGradEnabled, mul, noGrad } from '@ugrad/engine';
+import { toValue } from '@ugrad/engine/internal';
 import { badInputs, reachable, thrown } from '../../../test/helpers.js';
 
 // ---- helpers (plain numbers only: nothing here runs ugrad) ----
@@ -202,10 +203,10 @@ describe('numerics', () => {
     expect(lae(1e308, 1e308)).toEqual([1e308, 0.5, 0.5]);
     // a − b overflows to Infinity: e^−∞ = 0, still no NaN
     expect(lae(1.7e308, -1.7e308)).toEqual([1.7e308, 1, 0]);
-    // PyTorch: logaddexp(-inf, -inf) = -inf and (inf, inf) = inf. Its gradient there is NaN
-    // (1 / (1 + e^(b − a)) with b − a = NaN); here it is ½ and ½, the limit along a = b.
-    expect(lae(-Infinity, -Infinity)).toEqual([-Infinity, 0.5, 0.5]);
-    expect(lae(Infinity, Infinity)).toEqual([Infinity, 0.5, 0.5]);
+    // PyTorch: logaddexp(-inf, -inf) = -inf and (inf, inf) = inf, and its gradient there is NaN
+    // (1 / (1 + e^(b − a)) with b − a = NaN): so here too.
+    expect(lae(-Infinity, -Infinity)).toEqual([-Infinity, NaN, NaN]);
+    expect(lae(Infinity, Infinity)).toEqual([Infinity, NaN, NaN]);
     expect(lae(Infinity, -Infinity)).toEqual([Infinity, 1, 0]);
     expect(lae(-Infinity, 3)).toEqual([3, 0, 1]);
     expect(lae(2, Infinity)).toEqual([Infinity, 0, 1]);
@@ -473,7 +474,7 @@ describe('noGrad', () => {
   });
 
   it('still rejects bad input', () => {
-    expectError(() => noGrad(() => new Value(1).add('1' as never)), TypeError, 'Value.add: expected a Value or a number, got string "1"');
+    expectError(() => noGrad(() => new Value(1).add('1' as never)), TypeError, 'Value.add: expected other to be a Value or a number, got string "1"');
     expect(isGradEnabled()).toBe(true);
   });
 });
@@ -494,9 +495,10 @@ describe('label, op, children, toString', () => {
   it('op names the op that made the node; derived ops show the primitives they are made of', () => {
     const x = new Value(0.5), y = new Value(2);
     const ops: [Value, string][] = [
-      [x, ''], [x.add(y), '+'], [x.mul(y), '*'], [x.pow(2), '**'], [x.pow(y), '**'], [x.exp(), 'exp'],
+      [x, ''], [x.add(y), '+'], [x.mul(y), '*'], [x.pow(2), '**'], [x.pow(y), 'pow'], [x.exp(), 'exp'],
       [x.log(), 'log'], [x.tanh(), 'tanh'], [x.sigmoid(), 'sigmoid'], [x.relu(), 'relu'],
-      [x.leakyRelu(), 'leakyRelu'], [x.abs(), 'abs'], [x.logAddExp(y), 'logAddExp'],
+      [x.leakyRelu(), 'leakyRelu'], [x.abs(), 'abs'], [x.logAddExp(y), 'logAddExp'], [x.sin(), 'sin'], [x.cos(), 'cos'],
+      [x.min(y), 'min'], [x.max(y), 'max'], [x.clampMin(0), 'clampMin'], [x.clampMax(1), 'clampMax'], [x.clamp(0, 1), 'clampMax'],
       [x.neg(), '*'], [x.sub(y), '+'], [x.div(y), '*'], [x.sqrt(), '**'], [x.softplus(), 'logAddExp'],
     ];
     for (const [v, op] of ops) expect(v.op).toBe(op);
@@ -544,7 +546,7 @@ describe('bad input', () => {
     it(`Value.${method} rejects a non-number operand with a TypeError naming the method and the argument`, () => {
       const x = new Value(1);
       for (const [bad, described] of badInputs) {
-        expectError(() => x[method](bad as never), TypeError, `Value.${method}: expected a Value or a number, got ${described}`);
+        expectError(() => x[method](bad as never), TypeError, `Value.${method}: expected ${method === 'pow' ? 'exponent' : 'other'} to be a Value or a number, got ${described}`);
       }
     });
   }
@@ -557,21 +559,22 @@ describe('bad input', () => {
   });
 
   it('label rejects a non-string', () => {
-    expectError(() => { new Value(1).label = 5 as never; }, TypeError, 'Value.label: expected a string, got number 5');
-    expectError(() => new Value(1, null as never), TypeError, 'Value.label: expected a string, got null');
+    expectError(() => { new Value(1).label = 5 as never; }, TypeError, 'Value.label: expected the label to be a string, got number 5');
+    expectError(() => new Value(1, null as never), TypeError, 'new Value: expected label to be a string, got null');
   });
 
   it("leakyRelu rejects a non-number slope; undefined means the default slope, as for any JS default", () => {
     const x = new Value(-2);
     for (const [bad, described] of badInputs) {
       if (bad === undefined) continue;
-      expectError(() => x.leakyRelu(bad as never), TypeError, `Value.leakyRelu: expected slope to be a number, got ${described}`);
+      expectError(() => x.leakyRelu(bad as never), TypeError, `Value.leakyRelu: expected slope to be a finite number, got ${described}`);
     }
     expect(x.leakyRelu(undefined).data).toBe(-0.02);
   });
 
   it('toValue names the caller it is given', () => {
-    expectError(() => toValue('x' as never, 'Layer.forward'), TypeError, 'Layer.forward: expected a Value or a number, got string "x"');
+    expectError(() => toValue('x' as never, 'Layer.forward'), TypeError, 'Layer.forward: expected the argument to be a Value or a number, got string "x"');
+    expectError(() => toValue('x' as never, 'Layer.forward', 'input 3'), TypeError, 'Layer.forward: expected input 3 to be a Value or a number, got string "x"');
     const v = new Value(1);
     expect(toValue(v, 'here')).toBe(v);
     expect(toValue(2, 'here').data).toBe(2);

@@ -13,7 +13,7 @@ interface CommonSpec {
   inputs: number;
   /** Numbers per target row (default 1). */
   targets?: number;
-  /** How the per-sample losses combine: `'mean'` (default; `sum(losses) · n⁻¹`, as `mean()`) or `'sum'`. */
+  /** How the per-sample losses combine: `'mean'` (default; `sum(losses) / n`, as `mean()`) or `'sum'`. */
   reduce?: 'mean' | 'sum';
   /** A term added once per batch, e.g. an L2 penalty over `params`. */
   extra?: () => Value;
@@ -175,7 +175,7 @@ export class CompiledStep {
     const P = this.#P, G = this.#G, nx = this.#inputs, ny = this.#targets;
     G.fill(0);
     const mean = this.#mean;
-    const seed = mean ? 1 / n : 1; // as eager `mean`: the sum times n⁻¹ (powk(n, −1) is 1/n)
+    const seed = mean ? 1 / n : 1; // d(sum/n)/d(sum), as eager `mean`'s division gives it
     // Each stretch of samples with the same program in one call, the running
     // loss passed along, so the losses add up left to right as eager's do.
     // −0 is the additive identity (−0 + x is x, even for x = −0), so a −0 loss stays −0 as in eager.
@@ -186,7 +186,7 @@ export class CompiledStep {
       else while (e < n && programs[e] === p) e++;
       loss = p.code.run(P, G, p.T, p.D, this.#X, this.#Y, O, s, e - s, nx, ny, p.flat.outputs.length, seed, grad, loss);
     }
-    if (mean) loss *= seed;
+    if (mean) loss /= n;
     const e = this.#extra;
     if (e) loss = e.code.run(P, G, e.T, e.D, this.#X, this.#Y, null, 0, 1, 0, 0, 0, 1, grad, loss);
     if (grad) {

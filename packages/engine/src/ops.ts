@@ -63,29 +63,32 @@ export function logSumExp(values: readonly ValueLike[]): Value {
 }
 
 /**
- * e^vᵢ / Σⱼ e^vⱼ for each value, computed as e^(vᵢ − logSumExp(values)):
- * every exponent is ≤ 0, so nothing overflows for any input, and no value is
- * read, so a compiled step can follow it. As PyTorch's `softmax`, an infinite
- * or NaN input gives NaN. `softmax([])` is `[]`.
+ * e^vᵢ / Σⱼ e^vⱼ for each value, computed as PyTorch's `softmax` does:
+ * e^(vᵢ − m) / Σⱼ e^(vⱼ − m) with m the largest value, so nothing overflows
+ * for any input. m is a chain of `max` nodes, so no value is read and a
+ * compiled step can follow it (the gradient through m cancels, to rounding).
+ * An infinite or NaN input gives NaN, as in PyTorch. `softmax([])` is `[]`.
  * @example softmax([a, b, c]).map((p) => p.data) // three numbers that sum to 1
  */
 export function softmax(values: readonly ValueLike[]): Value[] {
-  const total = fold(values, 'softmax', 'logAddExp');
-  if (total === null) return [];
-  const shift = total.neg();
-  return values.map((_, i) => item(values, i, 'softmax', 'values').add(shift).exp());
+  const top = fold(values, 'softmax', 'max');
+  if (top === null) return [];
+  const shift = top.neg();
+  const exps = values.map((_, i) => item(values, i, 'softmax', 'values').add(shift).exp());
+  const total = fold(exps, 'softmax', 'add')!;
+  return exps.map((e) => e.div(total));
 }
 
 // The left fold `values[0].op(values[1]).op(values[2])…` shared by sum, mean,
 // logSumExp and softmax; null for an empty array, whose meaning differs between them.
-function fold(values: readonly ValueLike[], where: string, op: 'add' | 'logAddExp'): Value | null {
+function fold(values: readonly ValueLike[], where: string, op: 'add' | 'logAddExp' | 'max'): Value | null {
   if (!Array.isArray(values)) throw typeError(where, 'values', 'an array of Values or numbers', values);
   if (values.length === 0) return null;
   let total = item(values, 0, where, 'values');
   for (let i = 1; i < values.length; i++) {
     const v = item(values, i, where, 'values');
-    // two direct calls: `total[op](v)` made sum ~30% slower
-    total = op === 'add' ? total.add(v) : total.logAddExp(v);
+    // direct calls: `total[op](v)` made sum ~30% slower
+    total = op === 'add' ? total.add(v) : op === 'max' ? total.max(v) : total.logAddExp(v);
   }
   return total;
 }

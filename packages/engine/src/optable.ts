@@ -2,13 +2,13 @@ import type { replayHelpers } from './codegen.js';
 
 /**
  * The name of every primitive op a `Value` can record, as `Value.op` gives it.
- * Derived ops (`sub`, `div`, `neg`, `sqrt`, `softplus`, `clamp`) record the
+ * Derived ops (`sub`, `neg`, `sqrt`, `softplus`, `clamp`) record the
  * primitives they are made of. `'**'` has a number exponent (PyTorch's
  * `pow(Tensor, Scalar)`), `'pow'` a `Value` exponent (`pow(Tensor, Tensor)`);
  * the two compute differently at IEEE edges, as PyTorch's do.
  */
 export type OpName =
-  | '+' | '*' | '**' | 'pow' | 'exp' | 'log' | 'sin' | 'cos' | 'tanh' | 'sigmoid'
+  | '+' | '*' | '/' | '**' | 'pow' | 'exp' | 'log' | 'sin' | 'cos' | 'tanh' | 'sigmoid'
   | 'relu' | 'leakyRelu' | 'abs' | 'min' | 'max' | 'clampMin' | 'clampMax' | 'logAddExp';
 
 /**
@@ -68,6 +68,11 @@ export const OPS: Readonly<Record<OpName, OpEntry>> = {
     arity: 2, constant: null, text: () => '*',
     replay: { out: (a, b) => `${a} * ${b}`, da: (_a, b) => b, db: (a) => a },
     math: { out: (a, b) => `${a} · ${b}`, da: (_a, b) => b, db: (a) => a },
+  },
+  '/': {
+    arity: 2, constant: null, text: () => '/',
+    replay: { out: (a, b) => `${a} / ${b}`, da: (_a, b) => `1 / ${b}`, db: (_a, b, out) => `-${out} / ${b}` },
+    math: { out: (a, b) => `${a} / ${b}`, da: (_a, b) => `1/${b}`, db: (a, b) => `−${a}/${b}²` },
   },
   '**': {
     arity: 1, constant: 'k', text: (k) => `**${k}`,

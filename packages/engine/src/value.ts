@@ -126,6 +126,13 @@ export class Value {
     return node(this._data * o._data, '*', this, o._data, o, this._data); // d(ab)/da = b, d(ab)/db = a
   }
 
+  /** `this / other`. A primitive, not micrograd's `this · other⁻¹`, which rounds twice and overflows where 1/other does. */
+  div(other: ValueLike): Value {
+    const o = toValue(other, 'Value.div', 'other');
+    const out = this._data / o._data;
+    return node(out, '/', this, 1 / o._data, o, -out / o._data); // d(a/b)/da = 1/b, d(a/b)/db = −(a/b)/b
+  }
+
   /**
    * `this ** exponent`. A number exponent is a constant (op `'**'`); a `Value`
    * exponent receives its own gradient, `a^b · ln a` (op `'pow'`). Edges as in
@@ -267,10 +274,6 @@ export class Value {
     return this.add(toValue(other, 'Value.sub', 'other').neg());
   }
 
-  /** `this / other`, as micrograd: `this · other⁻¹` (so it rounds twice, and 1/other may overflow where this/other would not). */
-  div(other: ValueLike): Value {
-    return this.mul(toValue(other, 'Value.div', 'other').pow(-1));
-  }
 
   /** √this, as `torch.sqrt`: `sqrt(-0)` is -0. */
   sqrt(): Value {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { OPS, Value, explain, opText, replayHelpers, type OpName } from '@ugrad/engine';
+import { OPS, Value, explain, opText, type OpName } from '@ugrad/engine';
 import { literal } from '../src/optable.js';
+import { evaluate, replayMismatches as mismatches } from './replay.js';
 
 // The op table must give exactly the engine's numbers — value and local
 // derivatives, bit for bit — for every primitive op, or a compiled step would
@@ -41,37 +42,6 @@ const methods: Record<string, (a: Value, b: number) => Value> = {
 // A number exponent is a different node (unary, exponent held as the op's constant).
 const powNumber = (a: Value, b: number): Value => a.pow(b);
 const notOps = new Set(['constructor', 'backward', 'zeroGrad', 'toString', 'toJSON', 'data', 'grad', 'label', 'op', 'children', 'localGrads', 'constant']);
-
-// Evaluates a replay rule as a function of numbers, with the helpers it may call in scope.
-const helperNames = Object.keys(replayHelpers) as (keyof typeof replayHelpers)[];
-const compiled = new Map<string, (a: number, b: number, out: number) => number>();
-function evaluate(code: string): (a: number, b: number, out: number) => number {
-  let f = compiled.get(code);
-  if (!f) {
-    const make = new Function(...helperNames, `return (a, b, out) => ${code};`) as (...h: unknown[]) => (a: number, b: number, out: number) => number;
-    compiled.set(code, (f = make(...helperNames.map((n) => replayHelpers[n]))));
-  }
-  return f;
-}
-
-// Every node of `root`'s graph against the table: the differences, in words.
-function mismatches(root: Value): string[] {
-  const out: string[] = [];
-  const stack = [root];
-  while (stack.length) {
-    const v = stack.pop()!;
-    if (v.op === '') continue;
-    stack.push(...v.children);
-    const R = OPS[v.op].replay;
-    const [x, y] = v.children;
-    const a = x!.data, b = y === undefined ? v.constant ?? NaN : y.data;
-    const got = [evaluate(R.out('a', 'b', 'out'))(a, b, NaN), evaluate(R.da('a', 'b', 'out'))(a, b, v.data)];
-    const want = [v.data, ...v.localGrads];
-    if (y !== undefined) got.push(evaluate(R.db!('a', 'b', 'out'))(a, b, v.data));
-    if (!got.every((g, i) => Object.is(g, want[i]))) out.push(`${v.op}(${a}, ${b}): replay gives [${got}], the engine [${want}]`);
-  }
-  return out;
-}
 
 describe('OPS, the op table', () => {
   it('knows every method of Value that builds a node', () => {

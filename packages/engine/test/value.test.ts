@@ -499,7 +499,7 @@ describe('label, op, children, toString', () => {
       [x.log(), 'log'], [x.tanh(), 'tanh'], [x.sigmoid(), 'sigmoid'], [x.relu(), 'relu'],
       [x.leakyRelu(), 'leakyRelu'], [x.abs(), 'abs'], [x.logAddExp(y), 'logAddExp'], [x.sin(), 'sin'], [x.cos(), 'cos'],
       [x.min(y), 'min'], [x.max(y), 'max'], [x.clampMin(0), 'clampMin'], [x.clampMax(1), 'clampMax'], [x.clamp(0, 1), 'clampMax'],
-      [x.neg(), '*'], [x.sub(y), '+'], [x.div(y), '*'], [x.sqrt(), '**'], [x.softplus(), 'logAddExp'],
+      [x.neg(), '*'], [x.sub(y), '+'], [x.div(y), '/'], [x.sqrt(), '**'], [x.softplus(), 'logAddExp'],
     ];
     for (const [v, op] of ops) expect(v.op).toBe(op);
   });

@@ -1,3 +1,4 @@
+import { typeError } from './check.js';
 import { OPS, literal, type OpEntry } from './optable.js';
 import { logaddexp, powc, powk } from './value.js';
 import type { Flat } from './trace.js';
@@ -23,12 +24,22 @@ export interface Generated {
   source: string;
 }
 
+// The functions replay text calls by name (value.ts's IEEE helpers); generated code receives them as arguments.
+const helpers = { powk, powc, logaddexp };
+
 /**
- * The functions that replay text ({@link OpEntry.replay}) calls by name:
- * `powk`, `powc` and `logaddexp` from value.ts, IEEE arithmetic as PyTorch
- * computes it. Generated code receives them as arguments.
+ * The functions that replay text ({@link OpEntry.replay}) calls by name,
+ * `powk`, `powc` and `logaddexp`: IEEE arithmetic as PyTorch computes it. For
+ * code outside the engine that evaluates replay text; these check their
+ * arguments (the generated code calls value.ts's own functions).
  */
-export const replayHelpers = { powk, powc, logaddexp } as const;
+export const replayHelpers: Readonly<Record<keyof typeof helpers, (a: number, b: number) => number>> = Object.freeze(Object.fromEntries(
+  Object.entries(helpers).map(([name, f]) => [name, (a: number, b: number) => f(num(a, `replayHelpers.${name}`, 'a'), num(b, `replayHelpers.${name}`, 'b'))]),
+) as Record<keyof typeof helpers, (a: number, b: number) => number>);
+const num = (x: unknown, where: string, what: string): number => {
+  if (typeof x !== 'number') throw typeError(where, what, 'a number', x);
+  return x;
+};
 
 // Shortest dot-product run worth a loop; shorter ones are written out.
 const MIN_LOOP = 4;
@@ -311,8 +322,7 @@ return function replay(P, G, T, D, X, Y, O, start, n, nx, ny, no, seed, grad, ac
   }
   return total;
 };`;
-  const names = Object.keys(replayHelpers);
-  return { run: new Function(...names, source)(...names.map((n) => replayHelpers[n as keyof typeof replayHelpers])) as Replay, slots: Math.max(slots, 1), source };
+  return { run: new Function(...Object.keys(helpers), source)(...Object.values(helpers)) as Replay, slots: Math.max(slots, 1), source };
 }
 
 // Splits statements into function bodies of bounded size, in order.

@@ -1,7 +1,6 @@
 export { Value, noGrad, isGradEnabled, topo, graphNodes, type ValueLike } from './value.js';
 export { add, sub, mul, div, pow, sum, mean, dot, logSumExp, softmax } from './ops.js';
 export { OPS, type OpName, type OpEntry, type Rules, type Rule } from './optable.js';
-export { replayHelpers } from './codegen.js';
 export { toDot, opText, explain, type DotOptions, type Explanation } from './graphviz.js';
 export { TraceError } from './trace.js';
 export {

@@ -1,4 +1,4 @@
-import type { replayHelpers } from './codegen.js';
+import { str, typeError } from './check.js';
 
 /**
  * The name of every primitive op a `Value` can record, as `Value.op` gives it.
@@ -39,7 +39,8 @@ export interface OpEntry {
   /**
    * JavaScript expression text that recomputes the value and the local
    * derivatives from the operands' code (e.g. `'T[4]'`), bit for bit as
-   * value.ts does; it may call the functions of {@link replayHelpers} by name.
+   * value.ts does; it may call `powk`, `powc` and `logaddexp` (value.ts's
+   * IEEE helpers, exported as `replayHelpers` from `@ugrad/engine/internal`).
    */
   readonly replay: Rules;
   /** The value and the local derivatives as math for people, e.g. `tanh(a)` and `1 − out²`. */
@@ -58,7 +59,7 @@ export interface OpEntry {
  * OPS.tanh.math.da('n', '', 'o') // '1 − o²'
  * OPS.logAddExp.math.db('a', 'b', 'out') // 'σ(b − a)'
  */
-export const OPS: Readonly<Record<OpName, OpEntry>> = {
+export const OPS: Readonly<Record<OpName, OpEntry>> = checked({
   '+': {
     arity: 2, constant: null, text: () => '+',
     replay: { out: (a, b) => `${a} + ${b}`, da: () => '1', db: () => '1' },
@@ -178,7 +179,28 @@ export const OPS: Readonly<Record<OpName, OpEntry>> = {
     },
     math: { out: (a, b) => `ln(e^${a} + e^${b})`, da: (a, b) => `σ(${a} − ${b})`, db: (a, b) => `σ(${b} − ${a})` },
   },
-};
+});
+
+// The table as exported: frozen, and each function checks what it is given
+// (text for a rule, a number or null for `text`), as every export does.
+function checked(table: Record<OpName, OpEntry>): Readonly<Record<OpName, OpEntry>> {
+  const out = {} as Record<OpName, OpEntry>;
+  for (const [name, e] of Object.entries(table) as [OpName, OpEntry][]) {
+    const rules = (part: 'replay' | 'math'): Rules => {
+      const wrap = (rule: Rule | null, key: string): Rule | null => rule && ((a, b, o) => {
+        const where = `OPS['${name}'].${part}.${key}`;
+        return rule(str(a, where, 'a'), str(b, where, 'b'), str(o, where, 'out'));
+      });
+      return Object.freeze({ out: wrap(e[part].out, 'out')!, da: wrap(e[part].da, 'da')!, db: wrap(e[part].db, 'db') });
+    };
+    const text = (k: number | null): string => {
+      if (k !== null && typeof k !== 'number') throw typeError(`OPS['${name}'].text`, 'k', 'a number or null', k);
+      return e.text(k);
+    };
+    out[name] = Object.freeze({ arity: e.arity, constant: e.constant, text, replay: rules('replay'), math: rules('math') });
+  }
+  return Object.freeze(out);
+}
 
 /** A number as JavaScript source that evaluates to exactly the same double (`-0` and `NaN` included). */
 export function literal(x: number): string {

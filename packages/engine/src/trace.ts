@@ -1,4 +1,4 @@
-import { describe } from './check.js';
+import { describe, str } from './check.js';
 import type { OpName } from './optable.js';
 import { Value, isGradEnabled, setDataHook } from './value.js';
 
@@ -8,6 +8,12 @@ import { Value, isGradEnabled, setDataHook } from './value.js';
  */
 export class TraceError extends Error {
   override name = 'TraceError';
+
+  /** @param message what could not be compiled, and why */
+  constructor(message?: string, options?: ErrorOptions) {
+    if (message !== undefined) str(message, 'new TraceError', 'message');
+    super(message, options);
+  }
 }
 
 /**

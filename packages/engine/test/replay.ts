@@ -1,7 +1,8 @@
 // Shared by the op-table tests (not a test file itself): every node of a graph
 // checked against its op's replay rules, which must give the engine's numbers
 // bit for bit.
-import { OPS, replayHelpers, type Value } from '@ugrad/engine';
+import { OPS, type Value } from '@ugrad/engine';
+import { replayHelpers } from '@ugrad/engine/internal';
 
 const names = Object.keys(replayHelpers) as (keyof typeof replayHelpers)[];
 const cache = new Map<string, (a: number, b: number, out: number) => number>();

@@ -13,7 +13,7 @@ interface CommonSpec {
   inputs: number;
   /** Numbers per target row (default 1). */
   targets?: number;
-  /** How the per-sample losses combine: `'mean'` (default; `sum(losses) / n`, as `mean()`) or `'sum'`. */
+  /** How the per-sample losses combine: `'mean'` (default; `sum(losses) · (1/n)`, as `mean()`) or `'sum'`. */
   reduce?: 'mean' | 'sum';
   /** A term added once per batch, e.g. an L2 penalty over `params`. */
   extra?: () => Value;
@@ -175,7 +175,7 @@ export class CompiledStep {
     const P = this.#P, G = this.#G, nx = this.#inputs, ny = this.#targets;
     G.fill(0);
     const mean = this.#mean;
-    const seed = mean ? 1 / n : 1; // d(sum/n)/d(sum), as eager `mean`'s division gives it
+    const seed = mean ? 1 / n : 1; // as eager `mean`: the sum times 1/n
     // Each stretch of samples with the same program in one call, the running
     // loss passed along, so the losses add up left to right as eager's do.
     // −0 is the additive identity (−0 + x is x, even for x = −0), so a −0 loss stays −0 as in eager.
@@ -186,7 +186,7 @@ export class CompiledStep {
       else while (e < n && programs[e] === p) e++;
       loss = p.code.run(P, G, p.T, p.D, this.#X, this.#Y, O, s, e - s, nx, ny, p.flat.outputs.length, seed, grad, loss);
     }
-    if (mean) loss /= n;
+    if (mean) loss *= seed;
     const e = this.#extra;
     if (e) loss = e.code.run(P, G, e.T, e.D, this.#X, this.#Y, null, 0, 1, 0, 0, 0, 1, grad, loss);
     if (grad) {
@@ -276,15 +276,18 @@ export class CompiledStep {
     const n = X.length;
     if (Y.length !== n) throw new RangeError(`${where}: expected one target per row, got ${n} rows and ${Y.length} targets`);
     if (n === 0) throw new RangeError(`${where}: expected at least one row, got an empty batch`);
-    const rows: unknown[] = new Array(2 * n);
+    const rows: unknown[] = [];
     const check = (r: unknown, width: number, name: string, what: string): void => {
       if (typeof r === 'number' && width === 1) return;
-      if (!isList(r)) throw typeError(where, name, `${width === 1 ? 'a number or ' : ''}an array of ${width} numbers`, r);
-      if (r.length !== width) throw new RangeError(`${where}: expected ${name} to have ${width} entries (the ${what} per sample it was compiled for), got ${r.length}`);
+      const numbers = width === 1 ? 'a number or an array of 1 number' : `an array of ${width} numbers`;
+      if (!isList(r)) throw typeError(where, name, numbers, r);
+      if (r.length !== width) throw new RangeError(`${where}: expected ${name} to have ${width} entr${width === 1 ? 'y' : 'ies'} (the ${what} per sample it was compiled for), got ${r.length}`);
     };
     for (let s = 0; s < n; s++) {
-      check((rows[2 * s] = X[s]), nx, `X[${s}]`, 'inputs');
-      check((rows[2 * s + 1] = Y[s]), ny, `Y[${s}]`, 'targets');
+      const x = X[s], y = Y[s];
+      check(x, nx, `X[${s}]`, 'inputs');
+      check(y, ny, `Y[${s}]`, 'targets');
+      rows.push(x, y);
     }
     if (this.#X.length < n * nx) this.#X = new Float64Array(n * nx);
     if (this.#Y.length < n * ny) this.#Y = new Float64Array(n * ny);

@@ -36,9 +36,13 @@ export function sum(values: readonly ValueLike[]): Value {
   return fold(values, 'sum', 'add') ?? new Value(0);
 }
 
-/** Arithmetic mean: `sum(values) / n`. Throws a RangeError for an empty array. */
+/**
+ * Arithmetic mean, `sum(values) · (1/n)` as micrograd (within an ulp of
+ * PyTorch's sum/n; @ugrad/nn's losses and a compiled step's 'mean' compute
+ * the same). Throws a RangeError for an empty array.
+ */
 export function mean(values: readonly ValueLike[]): Value {
-  return (fold(values, 'mean', 'add') ?? empty('mean')).div(values.length);
+  return (fold(values, 'mean', 'add') ?? empty('mean')).mul(1 / values.length);
 }
 
 /** `a[0]*b[0] + a[1]*b[1] + …`; both arrays must have the same length. */

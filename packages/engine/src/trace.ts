@@ -112,8 +112,11 @@ function traceOnce(spec: TraceSpec, pass: number): [Raw, number] {
   const saved = params.map((p) => p._data);
   if (pass === 1) for (const p of params) p._data += 0.375 + 0.5 * Math.abs(p._data);
   let offence = '';
-  const previous = setDataHook((v) => {
-    offence ||= `${where}: ${what} used .data of a Value (${v._op ? `made by '${v._op}'` : 'a leaf'}) while being traced; a compiled replay does not re-run your code, so nothing may depend on data values: use Value ops (relu, abs, …) instead of branching on .data, or train eagerly`;
+  const previous = setDataHook((v, how) => {
+    const which = v._op ? `made by '${v._op}'` : 'a leaf';
+    offence ||= how === 'data'
+      ? `${where}: ${what} used .data of a Value (${which}) while being traced; a compiled replay does not re-run your code, so nothing may depend on data values: use Value ops (relu, abs, …) instead of branching on .data, or train eagerly`
+      : `${where}: ${what} used a Value (${which}) as a number (a + b, a * 2, a < b) while being traced; a compiled replay does not re-run your code: use Value ops (add, mul, max, …), or train eagerly`;
     throw new TraceError(offence);
   });
   let result: unknown;

@@ -11,9 +11,10 @@ const labels = new WeakMap<Value, string>();
 let gradEnabled = true;
 
 // Set while a graph is being traced for compilation (compile.ts), to catch user
-// code that reads or writes `.data`: a replay could not follow such code. The
-// engine itself uses `_data`, so its ops never trigger the hook.
-let dataHook: ((v: Value) => void) | null = null;
+// code that reads or writes `.data`, or uses a Value as a number: a replay
+// could not follow such code. The engine itself uses `_data`, so its ops never
+// trigger the hook.
+let dataHook: ((v: Value, how: 'data' | 'number') => void) | null = null;
 
 /**
  * A scalar that remembers how it was computed, so gradients can flow back to it.
@@ -64,12 +65,12 @@ export class Value {
 
   /** The number this node holds. Setting it takes numbers only. */
   get data(): number {
-    if (dataHook !== null) dataHook(this);
+    if (dataHook !== null) dataHook(this, 'data');
     return this._data;
   }
   set data(x: number) {
     if (typeof x !== 'number') throw typeError('Value.data', 'the new data', 'a number', x);
-    if (dataHook !== null) dataHook(this);
+    if (dataHook !== null) dataHook(this, 'data');
     this._data = x;
   }
 
@@ -327,6 +328,7 @@ export class Value {
   /** Text for `${v}` and `String(v)`; any other conversion (`a + b`, `a * 2`, `a < b`) is a TypeError. */
   [Symbol.toPrimitive](hint: string): string {
     if (hint === 'string') return this.toString();
+    if (dataHook !== null) dataHook(this, 'number');
     throw new TypeError('Value: a Value is not a number: use a.add(b), a.mul(b), … to compute with Values, a.data for the number, or String(a) for text');
   }
 }
@@ -456,7 +458,7 @@ export function noGrad<T>(fn: () => T): T {
 }
 
 /** @internal Installs the tracer's `.data` hook (null removes it); returns the previous one. */
-export function setDataHook(hook: ((v: Value) => void) | null): ((v: Value) => void) | null {
+export function setDataHook(hook: typeof dataHook): typeof dataHook {
   const previous = dataHook;
   dataHook = hook;
   return previous;

@@ -43,7 +43,7 @@ export interface OpEntry {
    * IEEE helpers, exported as `replayHelpers` from `@ugrad/engine/internal`).
    */
   readonly replay: Rules;
-  /** The value and the local derivatives as math for people, e.g. `tanh(a)` and `1 − out²`. */
+  /** The value and the local derivatives as math for people, e.g. `tanh a` and `1 − out²`. */
   readonly math: Rules;
 }
 

@@ -1,5 +1,5 @@
 import { instance, integer, oneOf, optional, parseOptions, str, withDefault } from './check.js';
-import { OPS, type OpName } from './optable.js';
+import { OPS, type OpEntry, type OpName } from './optable.js';
 import { Value, graphNodes } from './value.js';
 
 /** Options for {@link toDot}. */

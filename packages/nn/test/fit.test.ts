@@ -531,7 +531,8 @@ describe('fit: compiled and eager', () => {
   it('a model that computes with its inputs as numbers is caught by comparing with eager on the training set', () => {
     const data = moons({ n: 20, noise: 0.1, seed: 26 });
     const want = noGrad(() => new Product().forward(data.X[0]!))[0]!.data;
-    const reason = `the compiled model gave NaN where model.forward gave ${want} (training sample 0, output 0); it may compute with its inputs as numbers (x[0] * x[1], x[0] > 0), which a trace cannot follow: use Value ops`;
+    void want; // a * b on two Values now throws while being traced (the engine's coercion rule), before any comparison
+    const reason = 'compileStep: the sample function used a Value (a leaf) as a number (a + b, a * 2, a < b) while being traced; a compiled replay does not re-run your code: use Value ops (add, mul, max, …), or train eagerly';
     const auto = new Trainer(new Product(), data, { loss: 'bce', lr: 0.1, steps: 3 });
     expect([auto.mode, auto.eagerReason]).toEqual(['eager', reason]);
     expect(() => new Trainer(new Product(), data, { loss: 'bce', lr: 0.1, steps: 3, compile: true })).toThrow(new TraceError(fallback + reason));

@@ -1,6 +1,7 @@
 import { typeError } from './check.js';
 import { OPS, literal, type OpEntry } from './optable.js';
 import { logaddexp, powc, powk } from './value.js';
+import { KERNELS } from './kernels.js';
 import type { Flat } from './trace.js';
 
 /**
@@ -26,6 +27,8 @@ export interface Generated {
 
 // The functions replay text calls by name (value.ts's IEEE helpers); generated code receives them as arguments.
 const helpers: Record<'powk' | 'powc' | 'logaddexp', (a: number, b: number) => number> = { powk, powc, logaddexp };
+// What generated code receives as arguments: the helpers and the kernels.
+const scope: Record<string, unknown> = { ...helpers, ...KERNELS };
 
 /**
  * The functions that replay text ({@link OpEntry.replay}) calls by name,
@@ -54,8 +57,9 @@ const CHUNK_CHARS = 6000;
 type Term = { a: number; b: number } | { r: number };
 // Where a value lives: an array and an offset (X and Y offsets are relative to the sample).
 type Loc = { arr: 'P' | 'X' | 'Y' | 'T'; off: number };
-// One operand of a loop over a run of products: code for its value at step k, and for its adjoint.
-type RunIndex = { at: string; adj: string };
+// One operand of a run of products: code for its value at step k and for its
+// adjoint, and the run as a kernel takes it (array, first index, step).
+type RunIndex = { at: string; adj: string; arr: string; adjArr: string; base: string; step: number };
 
 /**
  * Generates straight-line JavaScript for one sample's forward and backward pass.
@@ -192,8 +196,9 @@ export function generate(flat: Flat): Generated {
       else if (!loop) acc(`${val(term.a)} * ${val(term.b)}`);
       else {
         const [ia, ib] = runIndex(terms, t);
-        const k0 = pieces.length || f.length ? 0 : (acc(`${val(term.a)} * ${val(term.b)}`), 1);
-        emit(`for (let k = ${k0}; k < ${loop}; k++) s += ${ia.at} * ${ib.at};`);
+        // −0 is the additive identity, so a chain that starts with a run starts its sum there.
+        const first = !(pieces.length || f.length);
+        emit(`${first ? 'let s = ' : 's = '}dotRun(${ia.arr}, ${ia.base}, ${ia.step}, ${ib.arr}, ${ib.base}, ${ib.step}, ${loop}, ${first ? '-0' : 's'});`);
       }
     }
     flush();
@@ -223,12 +228,18 @@ export function generate(flat: Flat): Generated {
         const [ia, ib] = runIndex(terms, t);
         const run = terms.slice(t, t + loop) as { a: number; b: number }[];
         const unit: Unit = { pre: [], work: '', zero: [] };
-        const body: string[] = [];
         // When both factors are op outputs their runs may overlap (x[k]·x[k+1]): only add, then.
         const assign = !(needsGrad[term.a] && needsGrad[term.b] && nodes[term.a]!.kind === 'op' && nodes[term.b]!.kind === 'op');
-        if (needsGrad[term.a]) body.push(loopAddTo(run.map((u) => u.a), ia, `${ib.at} * g`, unit, assign));
-        if (needsGrad[term.b]) body.push(loopAddTo(run.map((u) => u.b), ib, `${ia.at} * g`, unit, assign));
-        unit.work = `for (let k = 0; k < ${loop}; k++) { ${body.join(' ')} }`;
+        const sides: [RunIndex, RunIndex, 'set' | 'add'][] = [];
+        if (needsGrad[term.a]) sides.push([ia, ib, loopAddTo(run.map((u) => u.a), unit, assign)]);
+        if (needsGrad[term.b]) sides.push([ib, ia, loopAddTo(run.map((u) => u.b), unit, assign)]);
+        // One kernel call per side, unless both sides' adjoints share places at
+        // different steps k: then one loop keeps each adjoint's additions in order.
+        const [p, q] = sides;
+        const interleaved = q !== undefined && p![0].adjArr === q[0].adjArr && (p![0].base !== q[0].base || p![0].step !== q[0].step) && overlap(p![0], q[0], loop);
+        unit.work = interleaved
+          ? `for (let k = 0; k < ${loop}; k++) { ${sides.map(([d, v, how]) => `${d.adj} ${how === 'set' ? '=' : '+='} ${v.at} * g;`).join(' ')} }`
+          : sides.map(([d, v, how]) => `${how}Run(${d.adjArr}, ${d.base}, ${d.step}, ${v.arr}, ${v.base}, ${v.step}, ${loop}, g);`).join(' ');
         units.push(unit);
       }
     }
@@ -242,29 +253,41 @@ export function generate(flat: Flat): Generated {
   }
 
   // Indexing code for the two operands of the run of products starting at t:
-  // `at` reads the value at step k, `adj` names its adjoint.
+  // `at` reads the value at step k, `adj` names its adjoint; `arr`, `base` and
+  // `step` give the run to a kernel.
   function runIndex(terms: Term[], t: number): [RunIndex, RunIndex] {
     const u = terms[t] as { a: number; b: number }, w = terms[t + 1] as { a: number; b: number };
     return ([[u.a, w.a], [u.b, w.b]] as const).map(([i, j]) => {
       const l = loc(i)!, step = loc(j)!.off - l.off;
       const index = `${l.off ? `${l.off} + ` : ''}${step === 1 ? '' : `${step} * `}k`;
-      return { at: at(l, index), adj: `${l.arr === 'P' ? 'G' : 'D'}[${index}]` };
+      const adjArr = l.arr === 'P' ? 'G' : 'D';
+      const base = l.arr === 'X' ? `xo + ${l.off}` : l.arr === 'Y' ? `yo + ${l.off}` : String(l.off);
+      return { at: at(l, index), adj: `${adjArr}[${index}]`, arr: l.arr, adjArr, base, step };
     }) as [RunIndex, RunIndex];
   }
 
-  // Adds `expr` to the adjoints of a run's operands inside its loop. Where
+  // Whether two runs of n adjoints (in the same array, at constant places) share a place.
+  function overlap(p: RunIndex, q: RunIndex, n: number): boolean {
+    const places = (r: RunIndex) => new Set(Array.from({ length: n }, (_, k) => Number(r.base) + r.step * k));
+    const a = places(p);
+    return [...places(q)].some((i) => a.has(i));
+  }
+
+  // How a run's operands' adjoints take their part inside its loop: `set`
+  // when none was assigned before (and `assign` allows it), else `add`. Where
   // only some of them were assigned before, the others are cleared first
   // (`unit.pre`); a first assignment is written as 0 when the chain is skipped (`unit.zero`).
-  function loopAddTo(targets: number[], place: RunIndex, expr: string, unit: { pre: string[]; zero: string[] }, assign: boolean): string {
-    if (nodes[targets[0]!]!.kind === 'param') return `${place.adj} += ${expr};`;
+  function loopAddTo(targets: number[], unit: { pre: string[]; zero: string[] }, assign: boolean): 'set' | 'add' {
+    if (nodes[targets[0]!]!.kind === 'param') return 'add';
     const states = targets.map((r) => assigned[slot[r]!]!);
     for (const r of targets) assigned[slot[r]!] = 1;
+    const step = targets.length > 1 ? slot[targets[1]!]! - slot[targets[0]!]! : 1;
     if (assign && states.every((s) => s === 0)) {
-      unit.zero.push(`for (let k = 0; k < ${targets.length}; k++) ${place.adj} = 0;`);
-      return `${place.adj} = ${expr};`;
+      unit.zero.push(`zeroRun(D, ${slot[targets[0]!]}, ${step}, ${targets.length});`);
+      return 'set';
     }
     targets.forEach((r, j) => { if (!states[j]) unit.pre.push(`D[${slot[r]}] = 0;`); });
-    return `${place.adj} += ${expr};`;
+    return 'add';
   }
 
   // An add chain's terms in order, each as its index `t`: a run of products
@@ -322,7 +345,7 @@ return function replay(P, G, T, D, X, Y, O, start, n, nx, ny, no, seed, grad, ac
   }
   return total;
 };`;
-  return { run: new Function(...Object.keys(helpers), source)(...Object.values(helpers)) as Replay, slots: Math.max(slots, 1), source };
+  return { run: new Function(...Object.keys(scope), source)(...Object.values(scope)) as Replay, slots: Math.max(slots, 1), source };
 }
 
 // Splits statements into function bodies of bounded size, in order.

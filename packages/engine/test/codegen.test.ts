@@ -38,10 +38,13 @@ function both(spec: Spec, x: number[]): { compiled: number[]; eager: number[] } 
 }
 
 describe('generate', () => {
-  it('writes each dot product of a wide layer as a loop, so code grows with neurons, not weights', () => {
+  it('writes each dot product of a wide layer as one call of a shared loop, so code grows with neurons, not weights', () => {
     const code = source(mlp([2, 64, 64, 1]));
     // 64 + 64 + 1 neurons; the first layer's 2-term dot products are written out.
-    expect(code.match(/for \(let k = 1; k < 64; k\+\+\) s \+= /g)).toHaveLength(64 + 1);
+    expect(code.match(/dotRun\([^)]*, 64, (s|-0)\);/g)).toHaveLength(64 + 1);
+    // and backward: each of those neurons passes g to its 64 weights' gradients through a kernel, not a loop of its own
+    expect(code.match(/addRun\(G, [^)]*, 64, g\);/g)).toHaveLength(64 + 1);
+    expect(code).not.toContain('for (let k');
     expect(code.length).toBeLessThan(60_000); // ~13k nodes per sample
   });
 
@@ -88,6 +91,20 @@ describe('generate', () => {
       const v = [1, 2, 3, 4, 5, 6].map((k) => x!.mul(w).mul(k).tanh());
       return dot(v.slice(0, 5), v.slice(1));
     };
+    // one loop over both sides, so each adjoint's additions keep their order
+    expect(source({ params: [w], inputs: 1, sample })).toMatch(/for \(let k = 0; k < \d+; k\+\+\) \{ D\[(\d+ \+ )?k\] \+= /);
+    const { compiled, eager } = both({ params: [w], inputs: 1, sample }, [0.3]);
+    expect(compiled[0]).toBe(eager[0]);
+    expect(compiled[1]).toBeCloseTo(eager[1]!, 12);
+  });
+
+  it('gets a run times itself right (x · x: both sides add to the same adjoints)', () => {
+    const w = new Value(0.7);
+    const sample = ([x]: Value[]): Value => {
+      const v = [1, 2, 3, 4, 5].map((k) => x!.mul(w).mul(k).tanh());
+      return dot(v, v);
+    };
+    expect(source({ params: [w], inputs: 1, sample })).toMatch(/addRun\(D, (\d+), 1, T, \1, 1, 5, g\); addRun\(D, \1, 1, T, \1, 1, 5, g\);/);
     const { compiled, eager } = both({ params: [w], inputs: 1, sample }, [0.3]);
     expect(compiled[0]).toBe(eager[0]);
     expect(compiled[1]).toBeCloseTo(eager[1]!, 12);

@@ -2,6 +2,7 @@ import { typeError } from './check.js';
 import { OPS, literal, type OpEntry } from './optable.js';
 import { logaddexp, powc, powk } from './value.js';
 import { KERNELS } from './kernels.js';
+import { roll } from './roll.js';
 import type { Flat } from './trace.js';
 
 /**
@@ -326,7 +327,7 @@ export function generate(flat: Flat): Generated {
 
   const rootVal = val(root);
   const seedRoot = !needsGrad[root] ? '' : nodes[root]!.kind === 'op' ? `D[${slot[root]}] = seed;` : `${adj(root)} += seed;`;
-  const fs = chunk(fwd), bs = chunk(bwd);
+  const fs = chunk(roll(fwd)), bs = chunk(roll(bwd));
   const decl = [
     ...fs.map((body, j) => `function f${j}(P, T, X, Y, xo, yo) {\n${body}\n}`),
     ...bs.map((body, j) => `function b${j}(P, G, T, D, X, Y, xo, yo) {\n${body}\n}`),

@@ -38,29 +38,47 @@ function both(spec: Spec, x: number[]): { compiled: number[]; eager: number[] } 
 }
 
 describe('generate', () => {
-  it('writes each dot product of a wide layer as one call of a shared loop, so code grows with neurons, not weights', () => {
+  it('writes each dot product as one call of a shared loop, and each layer as one loop, so code grows with layers, not neurons', () => {
     const code = source(mlp([2, 64, 64, 1]));
-    // 64 + 64 + 1 neurons; the first layer's 2-term dot products are written out.
-    expect(code.match(/dotRun\([^)]*, 64, (s|-0)\);/g)).toHaveLength(64 + 1);
-    // and backward: each of those neurons passes g to its 64 weights' gradients through a kernel, not a loop of its own
-    expect(code.match(/addRun\(G, [^)]*, 64, g\);/g)).toHaveLength(64 + 1);
+    // the second layer's 64 neurons: one loop over them, each a dotRun of its 64 weights
+    expect(code).toMatch(/for \(let j = 0; j < 64; j\+\+\) \{ \{ let s = dotRun\(P, \(\d+ \+ 65 \* j\), 1, T, \d+, 1, 64, -0\);/);
+    // and backward: one loop passes each neuron's g to its 64 weights' gradients through a kernel (all but
+    // the first neuron reached, which assigns its inputs' adjoints where the others add)
+    expect(code).toMatch(/for \(let j = 0; j < 63; j\+\+\) \{.*addRun\(G, \(\d+ - 65 \* j\), 1, T, \d+, 1, 64, g\);/);
     expect(code).not.toContain('for (let k');
-    expect(code.length).toBeLessThan(60_000); // ~13k nodes per sample
+    const wider = source(mlp([2, 128, 128, 1]));
+    expect(code.length).toBeLessThan(4_000);
+    expect(wider.length).toBeLessThan(code.length * 1.1);
   });
 
+  // Statements that do not repeat (each adds its own fraction), so none is rolled into a loop.
+  const distinct = (n: number) => {
+    const ws = Array.from({ length: n }, (_, k) => new Value(Math.cos(k)));
+    return { params: ws, inputs: 1, sample: ([x]: Value[]) => sum(ws.map((w, k) => x!.mul(w).add(k + 0.5).tanh())) };
+  };
+
   it('splits the code into functions of bounded size', () => {
-    const code = source(mlp([2, 64, 64, 1]));
-    const bodies = code.split(/\nfunction [fb]\d+\(/).slice(1);
+    const bodies = source(distinct(400)).split(/\nfunction [fb]\d+\(/).slice(1);
     expect(bodies.length).toBeGreaterThan(4);
     for (const body of bodies) expect(body.length).toBeLessThan(8_000);
   });
 
   it('splits even one long sum across functions, passing the running sum on', () => {
-    const ws = Array.from({ length: 3000 }, (_, k) => new Value(Math.cos(k)));
-    const spec: Spec = { params: ws, inputs: 1, sample: ([x]) => sum(ws.map((w) => x!.mul(w).tanh())) };
+    const spec: Spec = distinct(3000);
     const bodies = source(spec).split(/\nfunction [fb]\d+\(/).slice(1);
     expect(bodies.length).toBeGreaterThan(10);
     for (const body of bodies) expect(body.length).toBeLessThan(8_000);
+    const { compiled, eager } = both(spec, [0.7]);
+    expect(compiled[0]).toBe(eager[0]);
+    compiled.forEach((c, i) => expect(c).toBeCloseTo(eager[i]!, 12));
+  });
+
+  it('rolls a long sum of repeated terms into loops, with the same numbers', () => {
+    const ws = Array.from({ length: 3000 }, (_, k) => new Value(Math.cos(k)));
+    const spec: Spec = { params: ws, inputs: 1, sample: ([x]) => sum(ws.map((w) => x!.mul(w).tanh())) };
+    const code = source(spec);
+    expect(code).toContain('for (let j = 0; j < 3000; j++) { T[(2 * j)] = X[xo + 0] * P[j]; T[(1 + 2 * j)] = Math.tanh(T[(2 * j)]); }');
+    expect(code.length).toBeLessThan(20_000); // written out: ~400k
     const { compiled, eager } = both(spec, [0.7]);
     expect(compiled[0]).toBe(eager[0]);
     compiled.forEach((c, i) => expect(c).toBeCloseTo(eager[i]!, 12));

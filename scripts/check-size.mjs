@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 // budget rose by 40, as the accessors and checks added with them fit in the
 // old slack and the 15 lines of `describe`, which moved to check.ts.
 const budgets = [
-  { files: ['packages/engine/src/value.ts', 'packages/engine/src/ops.ts'], max: 340, what: 'engine core (Value and its ops)' },
+  { files: ['packages/engine/src/value.ts', 'packages/engine/src/ops.ts'], max: 350, what: 'engine core (Value and its ops)' },
 ];
 
 let failed = false;

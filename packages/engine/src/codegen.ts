@@ -69,9 +69,10 @@ type RunIndex = { at: string; adj: string; arr: string; adjArr: string; base: st
  * and runs of products whose operands sit at evenly spaced places become loops,
  * so the code grows with the number of neurons rather than of weights. Every
  * other node is one statement from its replay rule in {@link OPS}, so derivatives
- * that depend on data (relu, abs, …) are recomputed on every replay.
+ * that depend on data (relu, abs, …) are recomputed on every replay. A
+ * parameter for which `frozen(i)` is true gets no gradient code at all.
  */
-export function generate(flat: Flat): Generated {
+export function generate(flat: Flat, frozen: (param: number) => boolean = () => false): Generated {
   const { nodes, root, outputs } = flat;
   const n = nodes.length;
   const op = (i: number) => { const v = nodes[i]!; return v.kind === 'op' ? v : null; };
@@ -80,7 +81,7 @@ export function generate(flat: Flat): Generated {
   const needsGrad = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const v = nodes[i]!;
-    if (v.kind === 'param') needsGrad[i] = 1;
+    if (v.kind === 'param' && !frozen(v.i)) needsGrad[i] = 1;
     if (v.kind !== 'op') continue;
     uses[v.a]++;
     needsGrad[i] = needsGrad[v.a]!;

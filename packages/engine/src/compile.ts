@@ -114,6 +114,8 @@ export class CompiledStep {
   readonly #perSample: Program[] = [];
   #P = new Float64Array(0);
   #G = new Float64Array(0);
+  // Which leaves (by P index) were frozen when the programs' code was generated.
+  #frozen = new Uint8Array(0);
   #X = new Float64Array(0);
   #Y = new Float64Array(0);
 
@@ -232,25 +234,25 @@ export class CompiledStep {
   // Traces, generates and checks one program, and makes room for any new outside leaves.
   #program(spec: TraceSpec): Program {
     const trace = traceTwice(spec, this.#outside);
-    let code: Generated;
-    try {
-      code = generate(trace);
-    } catch (e) {
-      // e.g. a browser page whose Content-Security-Policy forbids eval
-      throw new TraceError(`${spec.where}: could not generate code (${(e as Error).message})`);
-    }
-    const p: Program = { spec, flat: trace, code, T: new Float64Array(code.slots), D: new Float64Array(code.slots) };
     const size = this.#params.length + this.#outside.size;
     if (this.#P.length < size) {
       this.#P = new Float64Array(size);
       const G = new Float64Array(size);
       G.set(this.#G);
       this.#G = G;
+      const frozen = new Uint8Array(size);
+      frozen.set(this.#frozen);
+      this.#outside.forEach((i, v) => { if (i >= this.#frozen.length) frozen[i] = v.requiresGrad ? 0 : 1; });
+      this.#params.forEach((v, i) => { if (i >= this.#frozen.length) frozen[i] = v.requiresGrad ? 0 : 1; });
+      this.#frozen = frozen;
     }
+    const p: Program = { spec, flat: trace, code: this.#generate(trace, spec.where), T: new Float64Array(0), D: new Float64Array(0) };
+    p.T = new Float64Array(p.code.slots);
+    p.D = new Float64Array(p.code.slots);
     // A replay of the first trace must give the loss the engine computed.
     this.#load();
     const x = Float64Array.from(trace.inputs);
-    const got = code.run(this.#P, this.#G, p.T, p.D, x, x.subarray(spec.inputs), null, 0, 1, 0, 0, 0, 1, false, -0);
+    const got = p.code.run(this.#P, this.#G, p.T, p.D, x, x.subarray(spec.inputs), null, 0, 1, 0, 0, 0, 1, false, -0);
     // −0 and +0 are the same loss (and NaN is NaN): anything else is a bug in the compiler, so train eagerly.
     if (got !== trace.value && (got === got || trace.value === trace.value)) {
       throw new TraceError(`${spec.where}: internal error: the compiled replay of ${spec.what} gave ${got} where the engine gave ${trace.value}; train eagerly, and please report this`);
@@ -258,12 +260,34 @@ export class CompiledStep {
     return p;
   }
 
+  // The code for a flat graph; frozen leaves get no gradient code.
+  #generate(flat: Flat, where: string): Generated {
+    try {
+      return generate(flat, (i) => this.#frozen[i] === 1);
+    } catch (e) {
+      // e.g. a browser page whose Content-Security-Policy forbids eval
+      throw new TraceError(`${where}: could not generate code (${(e as Error).message})`);
+    }
+  }
+
   // Parameters (and leaves from outside the traced code) are read on every
-  // call, so updates made to the Values between steps are seen.
+  // call, so updates made to the Values between steps are seen; so is a leaf
+  // frozen or unfrozen since the code was generated, which regenerates it.
   #load(): void {
-    const P = this.#P;
-    this.#params.forEach((p, i) => { P[i] = p._data; });
-    this.#outside.forEach((i, v) => { P[i] = v._data; });
+    const P = this.#P, frozen = this.#frozen;
+    let changed = false;
+    const read = (v: Value, i: number) => {
+      P[i] = v._data;
+      const f = v.requiresGrad ? 0 : 1;
+      if (f !== frozen[i]) { frozen[i] = f; changed = true; }
+    };
+    this.#params.forEach(read);
+    this.#outside.forEach((i, v) => read(v, i));
+    if (!changed) return;
+    for (const p of [...this.#programs.values(), ...(this.#extra ? [this.#extra] : [])]) {
+      p.code = this.#generate(p.flat, this.#where);
+      if (p.T.length < p.code.slots) [p.T, p.D] = [new Float64Array(p.code.slots), new Float64Array(p.code.slots)];
+    }
   }
 
   // Validates a batch and copies it into flat arrays; returns its size. Rows

@@ -7,6 +7,8 @@ export type ValueLike = Value | number;
 // Labels are rare (lecture examples, pictures), so they live beside the graph
 // instead of costing every node a field.
 const labels = new WeakMap<Value, string>();
+// Frozen leaves (requiresGrad false) are rare too: a set beside the graph, no field per node.
+const frozen = new WeakSet<Value>();
 
 let gradEnabled = true;
 
@@ -89,6 +91,22 @@ export class Value {
   }
   set label(name: string) {
     labels.set(this, str(name, 'Value.label', 'the label'));
+  }
+
+  /**
+   * Whether this leaf is trained (PyTorch's `requires_grad`): true unless set
+   * false, as `Module.freeze()` does for its parameters. Optimizers leave a
+   * frozen parameter bit for bit as it is, and a compiled step computes no
+   * gradient for it. Only a leaf can be frozen (as in PyTorch).
+   */
+  get requiresGrad(): boolean {
+    return !frozen.has(this);
+  }
+  set requiresGrad(on: boolean) {
+    if (typeof on !== 'boolean') throw typeError('Value.requiresGrad', 'the new flag', 'a boolean', on);
+    if (on) frozen.delete(this);
+    else if (this._a !== null) throw new RangeError(`Value.requiresGrad: only a leaf can be frozen, got a Value made by '${this._op}'`);
+    else frozen.add(this);
   }
 
   /** The op that made this node (a key of {@link OPS}: `'+'`, `'*'`, `'tanh'`, …); `''` for a leaf. */

@@ -410,3 +410,33 @@ describe('compileStep refuses what it cannot replay', () => {
     expect(step.step([Float64Array.of(1)], [Float64Array.of(1, 2)])).toBeTypeOf('number');
   });
 });
+
+describe('frozen parameters (requiresGrad false)', () => {
+  it('get no gradient code; freezing or unfreezing later regenerates the code', () => {
+    const w = [new Value(0.5), new Value(-1.5), new Value(0.25)];
+    const step = compileStep({ params: w, inputs: 2, sample: (x, [t]) => w[0]!.mul(x[0]!).add(w[1]!.mul(x[1]!)).add(w[2]!).sub(t!).pow(2) });
+    const X = [[1, 2], [3, -1]], Y = [0.5, -2];
+    const grads = () => { for (const p of w) p.grad = 0; const loss = step.step(X, Y); return [loss, ...w.map((p) => p.grad)]; };
+    const all = grads();
+    w[1]!.requiresGrad = false;
+    const some = grads();
+    expect(some[0]).toBe(all[0]); // the same loss
+    expect(some.slice(1)).toEqual([all[1], 0, all[3]]); // no gradient for the frozen one
+    w[1]!.requiresGrad = true;
+    expect(grads()).toEqual(all);
+    // Eager agrees: the same gradients for the trainable ones.
+    for (const p of w) p.grad = 0;
+    const eager = X.map((x, i) => w[0]!.mul(x[0]!).add(w[1]!.mul(x[1]!)).add(w[2]!).sub(Y[i]!).pow(2));
+    eager[0]!.add(eager[1]!).mul(0.5).backward();
+    expect(Math.abs(w[0]!.grad - (all[1] as number))).toBeLessThan(1e-15);
+  });
+
+  it('only a leaf can be frozen; the flag is a boolean', () => {
+    const a = new Value(1);
+    expect(a.requiresGrad).toBe(true);
+    a.requiresGrad = false;
+    expect(a.requiresGrad).toBe(false);
+    expect(() => { a.mul(2).requiresGrad = false; }).toThrow(new RangeError("Value.requiresGrad: only a leaf can be frozen, got a Value made by '*'"));
+    expect(() => { a.requiresGrad = 0 as never; }).toThrow(new TypeError('Value.requiresGrad: expected the new flag to be a boolean, got number 0'));
+  });
+});

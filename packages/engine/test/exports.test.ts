@@ -15,7 +15,7 @@ const vs = () => [new Value(1), 2, new Value(-3)];
 
 // Value's members: a method's good arguments, [] for a getter, a setter's value.
 const valueMembers: Record<string, Call> = {
-  data: args(0.25), grad: args(0.25), label: args('y'), op: args(), children: args(), localGrads: args(), constant: args(),
+  data: args(0.25), grad: args(0.25), label: args('y'), requiresGrad: args(true), op: args(), children: args(), localGrads: args(), constant: args(),
   add: args(2), mul: args(2), div: args(2), pow: args(2), exp: args(), log: args(), sin: args(), cos: args(), tanh: args(),
   sigmoid: args(), relu: args(), leakyRelu: args(0.1), abs: args(), min: args(1), max: args(1), clampMin: args(0),
   clampMax: args(1), logAddExp: args(1), clamp: args(-1, 1), softplus: args(), neg: args(), sub: args(1), sqrt: args(),

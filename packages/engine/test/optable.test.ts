@@ -41,7 +41,7 @@ const methods: Record<string, (a: Value, b: number) => Value> = {
 };
 // A number exponent is a different node (unary, exponent held as the op's constant).
 const powNumber = (a: Value, b: number): Value => a.pow(b);
-const notOps = new Set(['constructor', 'backward', 'zeroGrad', 'toString', 'toJSON', 'data', 'grad', 'label', 'op', 'children', 'localGrads', 'constant']);
+const notOps = new Set(['constructor', 'backward', 'zeroGrad', 'toString', 'toJSON', 'data', 'grad', 'label', 'requiresGrad', 'op', 'children', 'localGrads', 'constant']);
 
 describe('OPS, the op table', () => {
   it('knows every method of Value that builds a node', () => {

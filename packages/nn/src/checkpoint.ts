@@ -1,4 +1,4 @@
-import { finite, instance, nullable, object, optional, parseOptions, str, typeError, withContext, type Check } from '@ugrad/engine/internal';
+import { arrayOf, finite, instance, nullable, object, optional, parseOptions, str, typeError, withContext, type Check } from '@ugrad/engine/internal';
 import { architectureOf, architectureText, checkArchitecture, rebuild, type Architecture } from './architecture.js';
 import type { MLP } from './layers.js';
 import { Module, keyDiff, keyProblems, type AnyModule } from './module.js';
@@ -42,6 +42,8 @@ export interface Checkpoint {
   version: 1;
   architecture: Architecture;
   parameters: Record<string, number>;
+  /** The names of the frozen parameters (`requiresGrad` false); absent in files written before freezing existed. */
+  frozen?: string[];
   optimizer: OptimizerState | null;
   trainer: TrainerState | null;
   extra?: Record<string, unknown>;
@@ -60,6 +62,7 @@ export function checkpointToJSON(parts: CheckpointParts, where = 'checkpointToJS
     version: VERSION,
     architecture: architectureOf(p.model!),
     parameters: p.model!.stateDict(),
+    frozen: p.model!.namedParameters().filter(([, v]) => !v.requiresGrad).map(([name]) => name),
     optimizer: p.optimizer?.stateDict() ?? null,
     trainer: p.trainer?.stateDict() ?? null,
     ...(p.extra === undefined ? {} : { extra: Object.fromEntries(Object.entries(p.extra).map(([k, v]) => [k, v.stateDict()])) }),
@@ -95,6 +98,9 @@ export function restoreCheckpoint<M extends AnyModule = MLP>(json: string, parts
   }
   const { missingKeys, unexpectedKeys } = keyDiff(model.namedParameters().map(([name]) => name), c.parameters);
   if (missingKeys.length > 0 || unexpectedKeys.length > 0) throw new RangeError(`${where}: the checkpoint's parameters do not match the model's: ${keyProblems(missingKeys, unexpectedKeys)}`);
+  const frozen = new Set(c.frozen ?? []);
+  const stray = [...frozen].find((name) => !Object.hasOwn(c.parameters, name));
+  if (stray !== undefined) throw new RangeError(`${where}: expected frozen to name parameters of the checkpoint, got ${JSON.stringify(stray)}`);
   if (p.optimizer !== undefined && c.optimizer === null) throw new RangeError(`${where}: an optimizer was given, but the checkpoint holds no optimizer state`);
   if (p.trainer !== undefined && c.trainer === null) throw new RangeError(`${where}: a trainer was given, but the checkpoint holds no trainer state`);
   for (const name of Object.keys(p.extra ?? {})) {
@@ -121,8 +127,9 @@ export function restoreCheckpoint<M extends AnyModule = MLP>(json: string, parts
     for (const [part, before] of loaded.reverse()) (part.loadStateDict as (s: unknown) => void)(before);
     throw err;
   }
-  // Checked above, so neither of these can fail now.
+  // Checked above, so none of these can fail now.
   model.loadStateDict(c.parameters);
+  if (c.frozen !== undefined) for (const [name, v] of model.namedParameters()) v.requiresGrad = !frozen.has(name);
   commitTrainer?.();
   return model;
 }
@@ -141,6 +148,7 @@ function checkCheckpoint(value: unknown, where: string): Checkpoint {
     format: str, version: finite,
     architecture: checkArchitecture,
     parameters,
+    frozen: optional(arrayOf(str)),
     optimizer: nullable((x, w, what) => {
       const o = object(x, w, what);
       if (typeof o.type !== 'string') throw typeError(w, `${what}.type`, "an optimizer's name", o.type);
@@ -150,8 +158,8 @@ function checkCheckpoint(value: unknown, where: string): Checkpoint {
     trainer: nullable(checkTrainerState),
     extra: optional(object),
   }, '');
-  const { extra, ...rest } = out;
-  return { ...rest, format: FORMAT, version: VERSION, ...(extra === undefined ? {} : { extra }) };
+  const { extra, frozen, ...rest } = out;
+  return { ...rest, format: FORMAT, version: VERSION, ...(frozen === undefined ? {} : { frozen }), ...(extra === undefined ? {} : { extra }) };
 }
 
 function checkParts(parts: unknown, where: string, needModel: boolean): Partial<CheckpointParts> {

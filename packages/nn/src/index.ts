@@ -12,7 +12,7 @@ export {
 export { Sequential } from './sequential.js';
 export { type Architecture } from './architecture.js';
 export {
-  mse, hinge, bceWithLogits, softmaxCrossEntropy, l2, accuracy, LOSSES, LOSS_NAMES,
+  mse, l1, huber, hinge, bceWithLogits, softmaxCrossEntropy, l2, accuracy, LOSSES, LOSS_NAMES,
   type ModelOutput, type LossName, type LossFunction, type LossSpec, type AccuracyRule,
 } from './losses.js';
 export {

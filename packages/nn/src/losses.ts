@@ -1,5 +1,5 @@
 import { Value, dot, logSumExp, sum, type ValueLike } from '@ugrad/engine';
-import { arrayOf, finite, parseOptions, rangeError, typeError, withDefault } from '@ugrad/engine/internal';
+import { arrayOf, finite, parseOptions, positive, rangeError, typeError, withDefault } from '@ugrad/engine/internal';
 
 // The losses, and below them the one table of what `fit`, `Trainer` and the
 // playground need to know about each built-in loss.
@@ -17,15 +17,28 @@ export type ModelOutput = ValueLike | readonly ValueLike[];
  * @example mse(xs.map((x) => model.forward(x)), ys) // ys: number[] or number[][]
  */
 export function mse(preds: readonly ModelOutput[], targets: readonly ModelOutput[]): Value {
-  const where = 'mse';
-  checkBatch(preds, targets, where, 'preds', 'targets');
-  const terms: Value[] = [];
-  for (let i = 0; i < preds.length; i++) {
-    const p = asRow(preds[i], where, `preds[${i}]`), t = asRow(targets[i], where, `targets[${i}]`);
-    if (p.length !== t.length) throw new RangeError(`${where}: expected targets[${i}] to have ${p.length} elements like preds[${i}], got ${t.length}`);
-    for (let j = 0; j < p.length; j++) terms.push(squaredError(valueLike(p[j], where, `preds[${i}]`), valueLike(t[j], where, `targets[${i}]`)));
-  }
-  return meanOf(terms);
+  return elementwise('mse', preds, targets, squaredError);
+}
+
+/**
+ * Mean absolute error, `mean(|pred − target|)`, over every element (PyTorch's
+ * `l1_loss`); shapes as for {@link mse}. Its gradient is ±1/n, 0 where a pred hits its target.
+ * @example l1(xs.map((x) => model.forward(x)), ys)
+ */
+export function l1(preds: readonly ModelOutput[], targets: readonly ModelOutput[]): Value {
+  return elementwise('l1', preds, targets, absoluteError);
+}
+
+/**
+ * The Huber loss (PyTorch's `HuberLoss`, `delta` default 1), over every
+ * element: `½z²` where |z| < delta and `delta·(|z| − ½delta)` beyond, for
+ * z = pred − target — quadratic near the target, linear (robust to outliers) far
+ * from it. Shapes as for {@link mse}.
+ * @example huber(xs.map((x) => model.forward(x)), ys, { delta: 0.5 })
+ */
+export function huber(preds: readonly ModelOutput[], targets: readonly ModelOutput[], options: { delta?: number } = {}): Value {
+  const { delta } = parseOptions('huber', options, { delta: withDefault(positive, 1) });
+  return elementwise('huber', preds, targets, (p, t) => huberTerm(p, t, delta));
 }
 
 /**
@@ -169,8 +182,12 @@ export function checkLabelsFor(rule: AccuracyRule, y: readonly number[], width: 
 
 // ---- the loss table ----
 
-/** A built-in loss by name: micrograd's `'hinge'`, `'mse'`, `'bce'` (on logits) and `'crossEntropy'` (softmax, class indices). */
-export type LossName = 'hinge' | 'mse' | 'bce' | 'crossEntropy';
+/**
+ * A built-in loss by name: micrograd's `'hinge'`, `'mse'`, `'l1'` (mean
+ * absolute error), `'huber'` (delta 1), `'bce'` (on logits) and `'crossEntropy'`
+ * (softmax, class indices).
+ */
+export type LossName = 'hinge' | 'mse' | 'l1' | 'huber' | 'bce' | 'crossEntropy';
 
 /** A custom loss: each sample's model outputs and its target, to one scalar to minimise. */
 export type LossFunction = (outputs: Value[][], targets: number[]) => Value;
@@ -198,6 +215,19 @@ export interface LossSpec {
 
 const binary = (y: readonly number[]) => y.every((v) => v === 0 || v === 1);
 
+const ONE_OUTPUT = { text: 'one output per sample', ok: (w: number) => w === 1 };
+
+// A regression loss: one output per sample, targets as they are, the mean of a
+// per-sample term. On class labels, a 0/1 target is hit when the output is
+// nearer to it than to the other one, a ±1 target by sign; other targets are
+// not classes, so accuracy is off unless asked for.
+function regression(fn: LossFunction, term: (p: Value, t: Value) => Value): LossSpec {
+  return {
+    fn, outputs: ONE_OUTPUT, targets: (y) => [...y], targetRow: (t) => [t], sample: ([p], [t]) => term(p!, t!), accuracyByDefault: false,
+    accuracy: (y) => (binary(y) ? { kind: 'threshold', at: 0.5 } : y.every((v) => v === 1 || v === -1) ? { kind: 'threshold', at: 0 } : null),
+  };
+}
+
 /**
  * The built-in losses, keyed by name: the one place their rules live. A
  * loss's `fn` is one of the functions above; everything else says how to feed
@@ -206,7 +236,7 @@ const binary = (y: readonly number[]) => y.every((v) => v === 0 || v === 1);
 export const LOSSES: Readonly<Record<LossName, LossSpec>> = {
   hinge: {
     fn: hinge,
-    outputs: { text: 'one output per sample', ok: (w) => w === 1 },
+    outputs: ONE_OUTPUT,
     // 0/1 labels, as the dataset generators make them, mean -1/+1: micrograd's `y*2 - 1`.
     targets: (y, _w, where, what) => {
       if (binary(y)) return y.map((v) => 2 * v - 1);
@@ -218,19 +248,12 @@ export const LOSSES: Readonly<Record<LossName, LossSpec>> = {
     accuracyByDefault: true,
     accuracy: () => ({ kind: 'threshold', at: 0 }),
   },
-  mse: {
-    fn: (outputs, targets) => mse(outputs, targets),
-    outputs: { text: 'one output per sample', ok: (w) => w === 1 },
-    targets: (y) => [...y],
-    targetRow: (t) => [t],
-    sample: ([p], [t]) => squaredError(p!, t!),
-    accuracyByDefault: false,
-    // A 0/1 target is hit when the output is nearer to it than to the other one.
-    accuracy: (y) => (binary(y) ? { kind: 'threshold', at: 0.5 } : y.every((v) => v === 1 || v === -1) ? { kind: 'threshold', at: 0 } : null),
-  },
+  mse: regression((outputs, targets) => mse(outputs, targets), squaredError),
+  l1: regression((outputs, targets) => l1(outputs, targets), absoluteError),
+  huber: regression((outputs, targets) => huber(outputs, targets), (p, t) => huberTerm(p, t, 1)),
   bce: {
     fn: bceWithLogits,
-    outputs: { text: 'one output per sample', ok: (w) => w === 1 },
+    outputs: ONE_OUTPUT,
     targets: (y, _w, where, what) => {
       y.forEach((v, i) => { if (v !== 0 && v !== 1) throw rangeError(where, `${what}[${i}]`, '0 or 1 for the bce loss', v); });
       return [...y];
@@ -261,10 +284,36 @@ export const LOSS_NAMES = Object.keys(LOSSES) as LossName[];
 
 // ---- helpers ----
 
+// The mean over every element of preds and targets (scalars or equally long rows) of term(pred, target).
+function elementwise(where: string, preds: readonly ModelOutput[], targets: readonly ModelOutput[], term: (p: Value, t: Value) => Value): Value {
+  checkBatch(preds, targets, where, 'preds', 'targets');
+  const terms: Value[] = [];
+  for (let i = 0; i < preds.length; i++) {
+    const p = asRow(preds[i], where, `preds[${i}]`), t = asRow(targets[i], where, `targets[${i}]`);
+    if (p.length !== t.length) throw new RangeError(`${where}: expected targets[${i}] to have ${p.length} elements like preds[${i}], got ${t.length}`);
+    for (let j = 0; j < p.length; j++) terms.push(term(valueLike(p[j], where, `preds[${i}]`), valueLike(t[j], where, `targets[${i}]`)));
+  }
+  return meanOf(terms);
+}
+
 // (p − t)², as `d·d` (what PyTorch's mse_loss computes, and what mse and its compiled form share).
 function squaredError(p: Value, t: Value): Value {
   const d = p.sub(t);
   return d.mul(d);
+}
+
+// |p − t|
+function absoluteError(p: Value, t: Value): Value {
+  return p.sub(t).abs();
+}
+
+// Huber without a branch on data, so a compiled step follows it: with c = z
+// clamped to [−δ, δ], ½c² + δ·(|z| − |c|) is ½z² inside (the second term is an
+// exact 0) and ½δ² + δ(|z| − δ) = δ(|z| − ½δ) beyond (to rounding). Its
+// gradient is c (clamp passes it at ±δ, as PyTorch's huber does), and 0 at z = 0.
+function huberTerm(p: Value, t: Value, delta: number): Value {
+  const z = p.sub(t), c = z.clamp(-delta, delta);
+  return c.mul(c).mul(0.5).add(z.abs().sub(c.abs()).mul(delta));
 }
 
 // micrograd's mean: sum(terms) * (1/n). (n ** -1 === 1/n for every n, so this

@@ -78,6 +78,25 @@ export abstract class Module<In = readonly ValueLike[], Out = Value[]> {
     for (const p of this.parameters()) p.grad = 0;
   }
 
+  /**
+   * Freezes every parameter of this module and its sub-modules (PyTorch's
+   * `requires_grad_(False)`): optimizers leave them bit for bit as they are,
+   * clipping ignores them and a compiled step computes no gradient for them.
+   * `parameters()` still lists them. Freeze a single parameter with
+   * `p.requiresGrad = false`. Returns `this`.
+   * @example model.layers[0]!.freeze(); // fine-tune the layers above it
+   */
+  freeze(): this {
+    for (const p of this.parameters()) p.requiresGrad = false;
+    return this;
+  }
+
+  /** Undoes {@link freeze} for every parameter of this module and its sub-modules; returns `this`. */
+  unfreeze(): this {
+    for (const p of this.parameters()) p.requiresGrad = true;
+    return this;
+  }
+
   /** Sets `training` on this module and every sub-module; returns `this`. */
   train(mode = true): this {
     const on = bool(mode, `${this.constructor.name}.train`, 'mode');

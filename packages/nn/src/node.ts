@@ -19,13 +19,7 @@ import type { AnyModule } from './module.js';
  */
 export function loadCsv(path: string | URL, options: Omit<CsvOptions, 'source'> = {}): Dataset {
   const file = filePath('loadCsv', path);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw osError(err, 'loadCsv', file);
-  }
-  return parseCsv(text, { ...options, source: file });
+  return parseCsv(readText('loadCsv', file), { ...options, source: file });
 }
 
 /**
@@ -88,16 +82,18 @@ export function saveCheckpoint(path: string | URL, parts: CheckpointParts): void
  */
 export function loadCheckpoint<M extends AnyModule = MLP>(path: string | URL, parts: Partial<CheckpointParts> & { model?: M } = {}): M {
   const file = filePath('loadCheckpoint', path);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw osError(err, 'loadCheckpoint', file);
-  }
-  return restoreCheckpoint(text, parts, `loadCheckpoint: ${file}`);
+  return restoreCheckpoint(readText('loadCheckpoint', file), parts, `loadCheckpoint: ${file}`);
 }
 
 let tmpCount = 0;
+
+function readText(where: string, file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw osError(err, where, file);
+  }
+}
 
 function filePath(where: string, path: unknown): string {
   if (path instanceof URL) {

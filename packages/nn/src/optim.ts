@@ -31,14 +31,15 @@ export interface OptimizerState {
  * parameters it updates, its options (`lr` among them, settable between
  * steps to follow a schedule), the step count and named per-parameter state
  * buffers, which it saves, loads and validates for every subclass. A
- * subclass declares a static {@link OptimizerSpec} and implements `update()`.
+ * subclass declares a static {@link OptimizerSpec} and implements `update()`,
+ * skipping frozen parameters (`requiresGrad` false).
  *
  * @example
  * // signSGD: p ← p − lr·sign(g)
  * class SignSGD extends Optimizer {
  *   static override spec = { name: 'SignSGD', options: { lr: 0.01 } };
  *   protected update(): void {
- *     for (const p of this.params) p.data -= this.lr * Math.sign(p.grad);
+ *     for (const p of this.params) if (p.requiresGrad) p.data -= this.lr * Math.sign(p.grad);
  *   }
  * }
  */
@@ -234,6 +235,7 @@ export class SGD extends Optimizer {
     const buf = momentum !== 0 ? this.buffer('momentumBuffers') : null;
     for (let i = 0; i < params.length; i++) {
       const p = params[i]!;
+      if (!p.requiresGrad) continue; // frozen: no decay, no momentum, no step
       let g = p.grad;
       if (weightDecay !== 0) g = g + weightDecay * p.data;
       if (buf !== null) {
@@ -303,6 +305,7 @@ export class Adam extends Optimizer {
     const w = 1 - beta1;
     for (let i = 0; i < params.length; i++) {
       const p = params[i]!;
+      if (!p.requiresGrad) continue; // frozen: its moments wait, as PyTorch skips a parameter without a grad
       let g = p.grad;
       if (weightDecay !== 0) {
         if (decoupled) p.data = p.data * (1 - lr * weightDecay);
@@ -340,7 +343,8 @@ export interface ClipGradNormOptions {
 /**
  * Scales all gradients together so their global norm is at most `maxNorm`
  * (PyTorch's `clip_grad_norm_`): `g = g·min(1, maxNorm / (norm + 1e-6))`.
- * Returns the norm before clipping.
+ * Frozen parameters are left out, as PyTorch leaves out those without a
+ * gradient. Returns the norm before clipping.
  * @example
  * loss.backward();
  * clipGradNorm(model.parameters(), 1.0);
@@ -348,7 +352,7 @@ export interface ClipGradNormOptions {
  */
 export function clipGradNorm(params: readonly Value[], maxNorm: number, options: ClipGradNormOptions = {}): number {
   const where = 'clipGradNorm';
-  const ps = arrayOf(paramCheck)(params, where, 'params');
+  const ps = arrayOf(paramCheck)(params, where, 'params').filter((p) => p.requiresGrad); // frozen ones have no gradient to clip
   rate(maxNorm, where, 'maxNorm');
   const o = parseOptions(where, options, {
     normType: withDefault(num('a number > 0 (Infinity for the largest |grad|)', (x) => x > 0), 2),

@@ -641,8 +641,8 @@ describe('fit: bad input', () => {
     expect(bad({ lr: 0.1, learningRate: 0.1 } as Partial<FitOptions>)).toThrow(
       new TypeError('fit: unknown option "learningRate" (expected one of loss, optimizer, lr, schedule, epochs, steps, batchSize, shuffle, seed, rng, l2, clipGradNorm, validation, onStep, onEpoch, earlyStopping, targetLoss, accuracy, compile)'),
     );
-    expect(bad({ loss: 'nll' as 'mse' })).toThrow(new RangeError('fit: expected options.loss to be one of hinge, mse, bce, crossEntropy or a function, got "nll"'));
-    expect(bad({ loss: undefined as never })).toThrow(new TypeError('fit: expected options.loss to be one of hinge, mse, bce, crossEntropy or a function, got undefined'));
+    expect(bad({ loss: 'nll' as 'mse' })).toThrow(new RangeError('fit: expected options.loss to be one of hinge, mse, l1, huber, bce, crossEntropy or a function, got "nll"'));
+    expect(bad({ loss: undefined as never })).toThrow(new TypeError('fit: expected options.loss to be one of hinge, mse, l1, huber, bce, crossEntropy or a function, got undefined'));
     expect(bad({ epochs: 2 })).toThrow(new TypeError('fit: give options.epochs or options.steps, not both'));
     expect(bad({ steps: undefined as never })).toThrow(new TypeError('fit: give options.epochs or options.steps (a Trainer can run without a limit; fit cannot)'));
     expect(bad({ steps: 1.5 })).toThrow(new RangeError('fit: expected options.steps to be a positive integer, got 1.5'));

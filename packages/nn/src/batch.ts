@@ -124,11 +124,20 @@ export class CompiledBatchStep implements BatchStep {
 }
 
 /**
+ * @internal How many rows the eager cross-check runs. The tracer already
+ * stops a model that uses an input as a number (`x[0] * x[1]`, `x[0] > 0`);
+ * what is left for this check is rarer, and each eager row costs as much as
+ * ~50 compiled ones before the first step (digits: ~0.5 ms a row).
+ */
+export const CHECK_ROWS = 8;
+
+/**
  * @internal The compiled step for a context, checked against the eager graph
- * on up to 32 rows spread over `data`: each output bit for bit (a model that
- * computes with its inputs as numbers traces without an error but replays
- * wrong), and the loss (bit for bit for the built-in losses, to 1e-12
- * relative for a custom one, which must be a mean of per-sample terms).
+ * on up to {@link CHECK_ROWS} rows spread over `data`: each output bit for bit
+ * (a model that tells Values from numbers, e.g. by `instanceof`, traces
+ * without an error but replays wrong), and the loss (bit for bit for the
+ * built-in losses, to 1e-12 relative for a custom one, which must be a mean
+ * of per-sample terms).
  * Throws a TraceError when it does not apply.
  */
 export function compileBatchStep(c: StepContext, data: Prepared, eager: EagerStep): CompiledBatchStep {
@@ -146,7 +155,7 @@ export function compileBatchStep(c: StepContext, data: Prepared, eager: EagerSte
     step = compileStep({ params, inputs: c.inputs, labels: true, ...extra, sample: (x, [t]) => { const o = model.forward(x); return { loss: checkLoss(loss.fn([o], [t!])), outputs: o }; } });
   }
   const compiled = new CompiledBatchStep(step, c, eager);
-  const n = data.X.length, k = Math.min(n, 32);
+  const n = data.X.length, k = Math.min(n, CHECK_ROWS);
   // Every row with a distinct label among them too, so a labels program exists for each before the first step.
   const rows = loss.spec === null ? [...new Map(data.y.map((v, i) => [v, i])).values()] : [];
   const sample = [...new Set([...Array.from({ length: k }, (_, j) => Math.floor((j * n) / k)), ...rows])];

@@ -1,6 +1,6 @@
 import { arrayOf, bool, fn, instance, integer, oneOf, optional, parseOptions, typeError, withDefault } from './check.js';
 import { Value } from './value.js';
-import { TraceError, retrace, traceTwice, type Flat, type TraceSpec, type Traced } from './trace.js';
+import { TraceError, outputsOnly, retrace, sameGraph, traceTwice, type Flat, type TraceSpec, type Traced } from './trace.js';
 import { generate, type Generated } from './codegen.js';
 
 /** What a sample function returns: its loss, or its loss and values to report per sample (e.g. the model's outputs). */
@@ -79,6 +79,8 @@ export function compileStep(spec: StepSpec): CompiledStep {
 
 // One compiled graph with its scratch space.
 interface Program { spec: TraceSpec; flat: Flat; code: Generated; T: Float64Array; D: Float64Array }
+// The forward pass of the outputs alone, made from the first sample program when first needed.
+interface Forward { width: number; code: Generated; T: Float64Array }
 
 // Numbers per row: each becomes a Value in the trace, so the bound keeps a
 // mistake from exhausting memory.
@@ -112,6 +114,7 @@ export class CompiledStep {
   // Label programs by their one target (when `targets` is 1), and each sample's program in the current batch.
   readonly #byNumber = new Map<number, Program>();
   readonly #perSample: Program[] = [];
+  #forward: Forward | null = null;
   #P = new Float64Array(0);
   #G = new Float64Array(0);
   // Which leaves (by P index) were frozen when the programs' code was generated.
@@ -153,6 +156,46 @@ export class CompiledStep {
   /** The loss over a batch, without gradients (e.g. on a validation set); `outputs` as in `step`. */
   evaluate(X: Rows, Y: Targets, outputs?: Float64Array): number {
     return this.#run(X, Y, outputs, false, 'CompiledStep.evaluate');
+  }
+
+  /**
+   * What the sample function reports (`outputs`) for each row of X — e.g. a
+   * model's predictions — row after row in `outputs` (or a new array): the
+   * same numbers as `step` and `evaluate` write there, bit for bit, without
+   * the loss or gradients. Only what the outputs depend on is computed, so no
+   * targets are needed (a TraceError says so if the outputs depend on them).
+   * With `labels: true` the outputs must not depend on the target either, and
+   * a program must have been compiled (by a first `step` or `evaluate`).
+   *
+   * @example
+   * const step = compileStep({ params, inputs: 2, sample: (x, [y]) => { const o = model.forward(x); return { loss: o[0].sub(y).pow(2), outputs: o }; } });
+   * const predictions = step.forward([[0.5, -1], [1, 2]]); // Float64Array of 2 numbers
+   */
+  forward(X: Rows, outputs?: Float64Array): Float64Array {
+    const where = 'CompiledStep.forward';
+    if (outputs !== undefined && !(outputs instanceof Float64Array)) throw typeError(where, 'outputs', 'a Float64Array', outputs);
+    const f = this.#forwardProgram(where);
+    const n = this.#copyBatch(X, null, where);
+    const O = outputs ?? new Float64Array(n * f.width);
+    if (O.length < n * f.width) throw new RangeError(`${where}: expected outputs to have room for ${n * f.width} numbers (${f.width} per row), got ${O.length}`);
+    this.#load();
+    f.code.run(this.#P, this.#G, f.T, f.T, this.#X, this.#Y, O, 0, n, this.#inputs, 0, f.width, 0, false, 0);
+    return O;
+  }
+
+  // The forward pass of the outputs, generated the first time it is needed.
+  #forwardProgram(where: string): Forward {
+    if (this.#forward !== null) return this.#forward;
+    const programs = [...this.#programs.values()];
+    const first = programs[0];
+    if (first === undefined) throw new TraceError(`${where}: with labels: true a program is compiled for each target the first time it is met; call step or evaluate once first`);
+    if (first.flat.outputs.length === 0) throw new TypeError(`${where}: expected the sample function to report outputs ({ loss, outputs }), got a bare loss`);
+    const flat = outputsOnly(first.flat, where, first.spec.what);
+    for (const p of programs.slice(1)) {
+      if (!sameGraph(flat, outputsOnly(p.flat, where, p.spec.what))) throw new TraceError(`${where}: the outputs of ${p.spec.what} differ from those of ${first.spec.what}; with labels: true they must not depend on the target`);
+    }
+    const code = this.#generate(flat, where, true);
+    return (this.#forward = { width: flat.outputs.length, code, T: new Float64Array(code.slots) });
   }
 
   /**
@@ -261,9 +304,9 @@ export class CompiledStep {
   }
 
   // The code for a flat graph; frozen leaves get no gradient code.
-  #generate(flat: Flat, where: string): Generated {
+  #generate(flat: Flat, where: string, noGrad = false): Generated {
     try {
-      return generate(flat, (i) => this.#frozen[i] === 1);
+      return generate(flat, noGrad ? () => true : (i) => this.#frozen[i] === 1);
     } catch (e) {
       // e.g. a browser page whose Content-Security-Policy forbids eval
       throw new TraceError(`${where}: could not generate code (${(e as Error).message})`);
@@ -290,42 +333,49 @@ export class CompiledStep {
     }
   }
 
-  // Validates a batch and copies it into flat arrays; returns its size. Rows
-  // are checked before anything is allocated (a sparse array may claim any
-  // length), and each number as it is copied.
+  // Validates a batch (Y null: inputs only) and copies it into flat arrays;
+  // returns its size. Rows are checked before anything is allocated (a sparse
+  // array may claim any length), and each number as it is copied; messages
+  // are only built for what fails.
   #copyBatch(X: unknown, Y: unknown, where: string): number {
     const nx = this.#inputs, ny = this.#targets;
     if (!isList(X)) throw typeError(where, 'X', 'an array of rows', X);
-    if (!isList(Y)) throw typeError(where, 'Y', 'an array of targets', Y);
+    if (Y !== null && !isList(Y)) throw typeError(where, 'Y', 'an array of targets', Y);
     const n = X.length;
-    if (Y.length !== n) throw new RangeError(`${where}: expected one target per row, got ${n} rows and ${Y.length} targets`);
+    if (Y !== null && Y.length !== n) throw new RangeError(`${where}: expected one target per row, got ${n} rows and ${Y.length} targets`);
     if (n === 0) throw new RangeError(`${where}: expected at least one row, got an empty batch`);
     const rows: unknown[] = [];
-    const check = (r: unknown, width: number, name: string, what: string): void => {
+    const check = (r: unknown, width: number, name: string, s: number, what: string): void => {
       if (typeof r === 'number' && width === 1) return;
+      if (isList(r) && r.length === width) return;
       const numbers = width === 1 ? 'a number or an array of 1 number' : `an array of ${width} numbers`;
-      if (!isList(r)) throw typeError(where, name, numbers, r);
-      if (r.length !== width) throw new RangeError(`${where}: expected ${name} to have ${width} entr${width === 1 ? 'y' : 'ies'} (the ${what} per sample it was compiled for), got ${r.length}`);
+      if (!isList(r)) throw typeError(where, `${name}[${s}]`, numbers, r);
+      throw new RangeError(`${where}: expected ${name}[${s}] to have ${width} entr${width === 1 ? 'y' : 'ies'} (the ${what} per sample it was compiled for), got ${r.length}`);
     };
     for (let s = 0; s < n; s++) {
-      const x = X[s], y = Y[s];
-      check(x, nx, `X[${s}]`, 'inputs');
-      check(y, ny, `Y[${s}]`, 'targets');
-      rows.push(x, y);
+      const x = X[s];
+      check(x, nx, 'X', s, 'inputs');
+      rows.push(x);
+      if (Y !== null) {
+        const y = (Y as ArrayLike<unknown>)[s];
+        check(y, ny, 'Y', s, 'targets');
+        rows.push(y);
+      }
     }
     if (this.#X.length < n * nx) this.#X = new Float64Array(n * nx);
-    if (this.#Y.length < n * ny) this.#Y = new Float64Array(n * ny);
-    const fill = (out: Float64Array, off: number, r: unknown, width: number, name: string) => {
+    if (Y !== null && this.#Y.length < n * ny) this.#Y = new Float64Array(n * ny);
+    const fill = (out: Float64Array, off: number, r: unknown, width: number, name: string, s: number) => {
       if (typeof r === 'number') { out[off] = r; return; }
       for (let j = 0; j < width; j++) {
         const v = (r as ArrayLike<unknown>)[j];
-        if (typeof v !== 'number') throw typeError(where, `${name}[${j}]`, 'a number', v);
+        if (typeof v !== 'number') throw typeError(where, `${name}[${s}][${j}]`, 'a number', v);
         out[off + j] = v;
       }
     };
+    const stride = Y === null ? 1 : 2;
     for (let s = 0; s < n; s++) {
-      fill(this.#X, s * nx, rows[2 * s], nx, `X[${s}]`);
-      fill(this.#Y, s * ny, rows[2 * s + 1], ny, `Y[${s}]`);
+      fill(this.#X, s * nx, rows[stride * s], nx, 'X', s);
+      if (Y !== null) fill(this.#Y, s * ny, rows[2 * s + 1], ny, 'Y', s);
     }
     return n;
   }

@@ -95,6 +95,37 @@ export function retrace(spec: TraceSpec, flat: Flat, outside: Map<Value, number>
   if (mismatch) throw new TraceError(`${spec.where}: ${spec.what} now builds a different graph than the one compiled (${mismatch}); compile again`);
 }
 
+/**
+ * The part of a graph its outputs depend on, as a graph whose root is the
+ * first output: for a forward pass that computes them alone. Throws a
+ * TraceError if they depend on the targets, which such a pass does not have.
+ */
+export function outputsOnly(flat: Flat, where: string, what: string): Flat {
+  const { nodes, outputs } = flat;
+  const keep = new Uint8Array(nodes.length);
+  for (const o of outputs) keep[o] = 1;
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const v = nodes[i]!;
+    if (!keep[i]) continue;
+    if (v.kind === 'y') throw new TraceError(`${where}: the outputs of ${what} depend on its targets, so they cannot be computed without them`);
+    if (v.kind === 'op') { keep[v.a] = 1; if (v.b >= 0) keep[v.b] = 1; }
+  }
+  const index = new Int32Array(nodes.length).fill(-1);
+  const kept: TNode[] = [];
+  nodes.forEach((v, i) => {
+    if (!keep[i]) return;
+    index[i] = kept.length;
+    kept.push(v.kind === 'op' ? { ...v, a: index[v.a]!, b: v.b >= 0 ? index[v.b]! : -1 } : v);
+  });
+  const out = outputs.map((o) => index[o]!);
+  return { nodes: kept, root: out[0]!, outputs: out };
+}
+
+/** Whether two graphs are the same, node for node. */
+export function sameGraph(p: Flat, q: Flat): boolean {
+  return compare(p, q) === '';
+}
+
 // The inputs and targets a trace runs on: any numbers do, but the second
 // trace must see different ones.
 function placeholderData(spec: TraceSpec, pass: number): number[] {

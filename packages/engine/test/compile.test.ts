@@ -265,6 +265,47 @@ describe('compileStep with outputs and labels', () => {
     expect(() => step.step(X, Y, new Float64Array(26))).toThrow(new RangeError('CompiledStep.step: expected outputs to have room for 27 numbers (3 per row), got 26'));
   });
 
+  it('forward: the outputs alone, bit for bit as evaluate reports them, without targets', () => {
+    const r = rng(17);
+    const { params, forward } = mlp([3, 7, 5, 2], r);
+    const step = compileStep({
+      params, inputs: 3, targets: 2,
+      sample: (x, y) => { const out = forward(x); return { loss: logSumExp(out).sub(dot(y, out)), outputs: [...out, x[2]!] }; },
+    });
+    const { X, Y } = batch(r, 25, 3, 2);
+    const O = new Float64Array(25 * 3);
+    step.evaluate(X, Y, O);
+    const F = step.forward(X);
+    expect(F).toBeInstanceOf(Float64Array);
+    expect([...F]).toEqual([...O]);
+    X.forEach((x, s) => expect([...F.subarray(3 * s, 3 * s + 2)]).toEqual(noGrad(() => forward(x.map((v) => new Value(v)))).map((v) => v.data)));
+    // into a given array, after parameters changed (read afresh, as step does)
+    params[0]!.data += 0.5;
+    const G = new Float64Array(80);
+    expect(step.forward(X.slice(0, 2), G)).toBe(G);
+    expect([...G.subarray(0, 2)]).toEqual(noGrad(() => forward(X[0]!.map((v) => new Value(v)))).map((v) => v.data));
+    expect(() => step.forward(X, new Float64Array(74))).toThrow(new RangeError('CompiledStep.forward: expected outputs to have room for 75 numbers (3 per row), got 74'));
+    expect(() => step.forward([[1, 2]])).toThrow(new RangeError('CompiledStep.forward: expected X[0] to have 3 entries (the inputs per sample it was compiled for), got 2'));
+    expect(() => step.forward([[1, 2, '3']] as never)).toThrow(new TypeError('CompiledStep.forward: expected X[0][2] to be a number, got string "3"'));
+    expect(() => step.forward(X, [] as never)).toThrow(new TypeError('CompiledStep.forward: expected outputs to be a Float64Array, got an array of length 0'));
+  });
+
+  it('forward: refused for a bare loss, outputs that depend on the targets, or labels whose outputs differ', () => {
+    const w = new Value(0.5);
+    const bare = compileStep({ params: [w], inputs: 1, sample: ([x], [y]) => x!.mul(w).sub(y!).pow(2) });
+    expect(() => bare.forward([[1]])).toThrow(new TypeError('CompiledStep.forward: expected the sample function to report outputs ({ loss, outputs }), got a bare loss'));
+    const residual = compileStep({ params: [w], inputs: 1, sample: ([x], [y]) => { const d = x!.mul(w).sub(y!); return { loss: d.pow(2), outputs: [d] }; } });
+    expect(() => residual.forward([[1]])).toThrow(new TraceError('CompiledStep.forward: the outputs of the sample function depend on its targets, so they cannot be computed without them'));
+    const labelled = compileStep({ params: [w], inputs: 1, labels: true, sample: ([x], [y]) => { const o = x!.mul(w).mul(y!); return { loss: o.pow(2), outputs: [o] }; } });
+    expect(() => labelled.forward([[1]])).toThrow(new TraceError('CompiledStep.forward: with labels: true a program is compiled for each target the first time it is met; call step or evaluate once first'));
+    labelled.evaluate([[1], [2]], [1, -1]);
+    expect(() => labelled.forward([[1]])).toThrow(new TraceError('CompiledStep.forward: the outputs of the sample function (targets -1) differ from those of the sample function (targets 1); with labels: true they must not depend on the target'));
+    // the same outputs for every label: any program serves
+    const same = compileStep({ params: [w], inputs: 1, labels: true, sample: ([x], [y]) => { const o = x!.mul(w); return { loss: o.mul(y!).pow(2), outputs: [o] }; } });
+    same.evaluate([[1], [2]], [1, -1]);
+    expect([...same.forward([[3], [4]])]).toEqual([1.5, 2]);
+  });
+
   it('compiles a program per label when targets are numbers, and matches eager (hinge with ±1 labels)', () => {
     const r = rng(8);
     const { params, forward } = mlp([2, 8, 1], r);

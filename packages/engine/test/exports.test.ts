@@ -28,7 +28,7 @@ const valueMembers: Record<string, Call> = {
 const stepSpec = () => {
   const w = new Value(0.5);
   // any number of inputs and targets works, so that varying them tests compileStep, not this function
-  return { params: [w], inputs: 1, sample: ([x = new Value(1)]: Value[], [y = new Value(0)]: Value[]) => x.mul(w).sub(y).pow(2) };
+  return { params: [w], inputs: 1, sample: ([x = new Value(1)]: Value[], [y = new Value(0)]: Value[]) => { const p = x.mul(w); return { loss: p.sub(y).pow(2), outputs: [p] }; } };
 };
 const step = () => compileStep(stepSpec());
 
@@ -65,8 +65,9 @@ const engineSpecs: Record<keyof typeof engine, ExportSpec> = {
     construct: { args: () => [stepSpec()], options: [0], prefix: 'compileStep' },
     instance: step,
     members: {
-      step: { args: () => [[[1], [2]], [3, 4], new Float64Array(0)] },
+      step: { args: () => [[[1], [2]], [3, 4], new Float64Array(2)] },
       evaluate: { args: () => [[[1], [2]], [[3], [4]]] },
+      forward: { args: () => [[[1], [2]], new Float64Array(2)] },
       check: args(),
     },
     state: () => null,

@@ -37,6 +37,8 @@ export interface BatchResult {
 export interface BatchStep {
   readonly mode: TrainingMode;
   run(data: Prepared, rows: readonly number[] | null, grad: boolean): BatchResult;
+  /** The model's outputs for each row, `width` numbers per row (a reused buffer), without a graph or a loss. */
+  predict(X: readonly (readonly number[])[]): Float64Array;
 }
 
 /** @internal What both implementations need. */
@@ -82,10 +84,20 @@ export class EagerStep implements BatchStep {
       const bad = c.params.findIndex((p) => !Number.isFinite(p.grad));
       if (bad >= 0) throw new Error(`fit: the gradient of parameter "${nameOf(c, c.params[bad]!)}" became ${c.params[bad]!.grad} at ${c.position()}`);
     }
-    if (this.#out.length < pick.length * c.width) this.#out = new Float64Array(pick.length * c.width);
+    return { loss: loss.data, outputs: this.#write(outputs) };
+  }
+
+  predict(X: readonly (readonly number[])[]): Float64Array {
+    return this.#write(noGrad(() => X.map((x) => this.#c.model.forward(x))));
+  }
+
+  // Output rows of Values into the reused buffer, one row after another.
+  #write(outputs: Value[][]): Float64Array {
+    const w = this.#c.width;
+    if (this.#out.length < outputs.length * w) this.#out = new Float64Array(outputs.length * w);
     const out = this.#out;
-    outputs.forEach((row, s) => row.forEach((v, j) => { out[s * c.width + j] = v.data; }));
-    return { loss: loss.data, outputs: out };
+    outputs.forEach((row, s) => row.forEach((v, j) => { out[s * w + j] = v.data; }));
+    return out;
   }
 }
 
@@ -115,6 +127,18 @@ export class CompiledBatchStep implements BatchStep {
     // The eager graph has the same forward values and can name the op that went non-finite.
     if (grad && (!Number.isFinite(loss) || c.params.some((p) => !Number.isFinite(p.grad)))) return this.#eager.run(data, rows, grad);
     return { loss, outputs: this.#out };
+  }
+
+  predict(X: readonly (readonly number[])[]): Float64Array {
+    const w = this.#c.width;
+    if (this.#out.length < X.length * w) this.#out = new Float64Array(X.length * w);
+    try {
+      return this.#step.forward(X, this.#out);
+    } catch (err) {
+      // outputs the compiled step cannot compute alone: model.forward can
+      if (err instanceof TraceError) return this.#eager.predict(X);
+      throw err;
+    }
   }
 
   /** Re-traces in the model's current mode; throws a TraceError if the graph differs from the one compiled. */

@@ -31,7 +31,8 @@ export function rows(X: unknown, where: string, what: string): number[][] {
     if (width === 0) throw new RangeError(`${where}: expected the rows of ${what} to have at least one column, got none in ${what}[0]`);
     if (row.length !== width) throw new RangeError(`${where}: expected ${what}[${i}] to have ${width} columns as ${what}[0] does, got ${row.length}`);
     const copy = new Array<number>(width);
-    for (let j = 0; j < width; j++) copy[j] = finite(row[j], where, `${what}[${i}][${j}]`);
+    // The message (a string per number) only for a number that fails.
+    for (let j = 0; j < width; j++) copy[j] = Number.isFinite(row[j]) ? row[j] as number : finite(row[j], where, `${what}[${i}][${j}]`);
     out[i] = copy;
   }
   return out;

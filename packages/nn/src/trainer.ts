@@ -8,6 +8,7 @@ import { Module } from './module.js';
 import { Optimizer, SGD, clipGradNorm } from './optim.js';
 import { parseFitOptions, type FitOptions, type ResolvedLoss, type TrainingMode } from './options.js';
 import { Rng } from './random.js';
+import { rows } from './rows.js';
 import { scheduleFromSpec, type Schedule } from './schedule.js';
 import { checkTrainerState, type History, type TrainerState } from './trainer-state.js';
 
@@ -238,6 +239,27 @@ export class Trainer {
     return this.#evaluate(this.#prepare(this.#targets(checkRows(data, where, 'data', this.#context.inputs), where, 'data')));
   }
 
+  /**
+   * The model's outputs for each row of `X` (rows of numbers, as in `data.X`):
+   * `model.forward` in eval mode without building a graph, through the
+   * compiled forward pass where training is compiled (the same numbers, bit
+   * for bit, ~10× faster on digits), else `model.forward` under `noGrad`.
+   * @example
+   * const scores = trainer.predict(test.X); // number[][], one row of class scores per sample
+   * const classes = scores.map((s) => s.indexOf(Math.max(...s)));
+   */
+  predict(X: readonly (readonly number[])[]): number[][] {
+    const where = 'Trainer.predict';
+    const checked = rows(X, where, 'X'), w = this.#width;
+    if (checked[0]!.length !== this.#context.inputs) throw new RangeError(`${where}: expected the rows of X to have ${this.#context.inputs} columns like the training data, got ${checked[0]!.length}`);
+    const out = this.#inEvalMode(() => this.#evalStep().predict(checked));
+    return checked.map((_, s) => {
+      const row = new Array<number>(w);
+      for (let j = 0; j < w; j++) row[j] = out[s * w + j]!;
+      return row;
+    });
+  }
+
   /** The trainer's position, generator, schedule, and history, as plain JSON (see {@link TrainerState}). */
   stateDict(): TrainerState {
     const h = this.#history;
@@ -341,11 +363,18 @@ export class Trainer {
   }
 
   #evaluate(data: Prepared): Evaluation {
+    return this.#inEvalMode(() => {
+      const { loss, outputs } = this.#evalStep().run(data, null, false);
+      return this.#rule === null ? { loss } : { loss, accuracy: countCorrect(this.#rule, outputs, this.#width, data.y) / data.y.length };
+    });
+  }
+
+  // Runs fn with the model in eval mode, then puts its mode back.
+  #inEvalMode<T>(fn: () => T): T {
     const wasTraining = this.model.training;
     this.model.eval();
     try {
-      const { loss, outputs } = this.#evalStep().run(data, null, false);
-      return this.#rule === null ? { loss } : { loss, accuracy: countCorrect(this.#rule, outputs, this.#width, data.y) / data.y.length };
+      return fn();
     } finally {
       this.model.train(wasTraining);
     }

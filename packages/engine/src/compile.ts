@@ -364,20 +364,25 @@ export class CompiledStep {
     }
     if (this.#X.length < n * nx) this.#X = new Float64Array(n * nx);
     if (Y !== null && this.#Y.length < n * ny) this.#Y = new Float64Array(n * ny);
-    const fill = (out: Float64Array, off: number, r: unknown, width: number, name: string, s: number) => {
-      if (typeof r === 'number') { out[off] = r; return; }
-      for (let j = 0; j < width; j++) {
-        const v = (r as ArrayLike<unknown>)[j];
-        if (typeof v !== 'number') throw typeError(where, `${name}[${s}][${j}]`, 'a number', v);
-        out[off + j] = v;
-      }
-    };
     const stride = Y === null ? 1 : 2;
     for (let s = 0; s < n; s++) {
-      fill(this.#X, s * nx, rows[stride * s], nx, 'X', s);
-      if (Y !== null) fill(this.#Y, s * ny, rows[2 * s + 1], ny, 'Y', s);
+      copyRow(this.#X, s * nx, rows[stride * s], nx, where, 'X', s);
+      if (Y !== null) copyRow(this.#Y, s * ny, rows[2 * s + 1], ny, where, 'Y', s);
     }
     return n;
+  }
+}
+
+// Copies a checked row (or a single number) into out from off, number by
+// number; one loop per kind of row keeps each fast.
+function copyRow(out: Float64Array, off: number, r: unknown, width: number, where: string, name: string, s: number): void {
+  if (typeof r === 'number') { out[off] = r; return; }
+  if (r instanceof Float64Array) { out.set(r, off); return; }
+  const row = r as ArrayLike<unknown>;
+  for (let j = 0; j < width; j++) {
+    const v = row[j];
+    if (typeof v !== 'number') throw typeError(where, `${name}[${s}][${j}]`, 'a number', v);
+    out[off + j] = v;
   }
 }
 

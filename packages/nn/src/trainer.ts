@@ -363,10 +363,12 @@ export class Trainer {
   }
 
   #evaluate(data: Prepared): Evaluation {
-    return this.#inEvalMode(() => {
+    const run = () => {
       const { loss, outputs } = this.#evalStep().run(data, null, false);
       return this.#rule === null ? { loss } : { loss, accuracy: countCorrect(this.#rule, outputs, this.#width, data.y) / data.y.length };
-    });
+    };
+    // Once chosen, a compiled eval step computes without calling the model: no need to walk its modules twice to switch modes.
+    return this.#evalStepper instanceof CompiledBatchStep ? run() : this.#inEvalMode(run);
   }
 
   // Runs fn with the model in eval mode, then puts its mode back.

@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { noGrad } from '@ugrad/engine';
 import { Adam, MLP, Rng, Trainer, digits, fit, trainTestSplit, type Dataset } from '@ugrad/nn';
@@ -159,6 +161,11 @@ export async function runDigitsBench(quick: boolean): Promise<{ rows: Row[]; che
   const wholeMs = await alternate(whole, quick ? 1 : 3);
   const ctorMs = median(ctor);
   ctor = [];
+  // The same two runs, each as the only work of a fresh node process: nothing
+  // warmed up before, the library's code and the generated code alike.
+  const fresh = { hand: [] as number[], fit: [] as number[] };
+  for (let r = 0; r < (quick ? 1 : 3); r++) for (const k of ['hand', 'fit'] as const) fresh[k].push(freshRun(k));
+  const freshHandMs = median(fresh.hand), freshFitMs = median(fresh.fit);
 
   const handEpochMs = epochMs.hand, fitEpochMs = epochMs.ugrad, tfEpochMs = epochMs.tfjs;
   const hand3Ms = wholeMs.hand, fit3Ms = wholeMs.fit, handEvalMs = evalMs.hand, predictMs = evalMs.predict;
@@ -171,9 +178,12 @@ export async function runDigitsBench(quick: boolean): Promise<{ rows: Row[]; che
   ms('digits: ugrad fit epoch (steady)', fitEpochMs);
   ms('digits: hand-written 3 epochs, from construction', hand3Ms);
   ms('digits: ugrad fit, 3 epochs, everything included', fit3Ms);
+  ms('digits: hand-written 3 epochs, alone in a fresh node process', freshHandMs);
+  ms('digits: ugrad fit, 3 epochs, alone in a fresh node process', freshFitMs);
   rows.push({ name: 'digits: new Trainer(...)', value: ctorMs, unit: 'ms', target: '≤ 250', ok: ctorMs <= 250 });
   ratio('digits: fit epoch / hand-written epoch', fitEpochMs / handEpochMs, '≤ 2', fitEpochMs / handEpochMs <= 2);
   ratio('digits: whole 3-epoch fit / hand-written 3 epochs', fit3Ms / hand3Ms, '≤ 3', fit3Ms / hand3Ms <= 3);
+  rows.push({ name: 'digits: the same in fresh node processes (everything cold)', value: freshFitMs / freshHandMs, unit: '×' });
   ratio('digits: TensorFlow.js epoch / fit epoch', tfEpochMs / fitEpochMs, '≥ 3', tfEpochMs / fitEpochMs >= 3);
   ms(`digits: hand-written forward pass over ${full.n} rows (loss, accuracy)`, handEvalMs);
   ms(`digits: trainer.evaluate over ${full.n} rows`, evaluateMs);
@@ -185,6 +195,12 @@ export async function runDigitsBench(quick: boolean): Promise<{ rows: Row[]; che
 
   rows.push(...(await largerNets(quick, train)));
   return { rows, checks };
+}
+
+/** Milliseconds of digits-cold.ts's `hand` or `fit` run, in a fresh node process. */
+function freshRun(which: 'hand' | 'fit'): number {
+  const script = fileURLToPath(new URL('./digits-cold.ts', import.meta.url));
+  return Number(execFileSync(process.execPath, ['--import', 'tsx', script, which], { encoding: 'utf8' }).trim());
 }
 
 /** 64-128-64-10 on the digits rows (construction, and a training step per sample) and 784-64-10 on synthetic rows (construction). */

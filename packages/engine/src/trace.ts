@@ -163,30 +163,33 @@ function traceOnce(spec: TraceSpec, pass: number): [Raw, number] {
   const expected = `${what} to return a Value or { loss, outputs }`;
   if (!(loss instanceof Value)) throw new TypeError(`${where}: expected ${expected}, got ${describe(result)}`);
   if (!Array.isArray(outputs) || !outputs.every((o) => o instanceof Value)) throw new TypeError(`${where}: expected ${expected} with outputs an array of Values, got ${describe(outputs)}`);
-  const known = new Map<Value, TNode>();
-  spec.params.forEach((i, p) => known.set(p, { kind: 'param', i }));
-  x.forEach((v, i) => known.set(v, { kind: 'x', i }));
-  y.forEach((v, i) => known.set(v, { kind: 'y', i }));
-  return [flatten([loss, ...(outputs as Value[])], known), loss._data];
+  const inputs = new Map<Value, TNode>();
+  x.forEach((v, i) => inputs.set(v, { kind: 'x', i }));
+  y.forEach((v, i) => inputs.set(v, { kind: 'y', i }));
+  return [flatten([loss, ...(outputs as Value[])], spec.params, inputs), loss._data];
 }
 
 // Post-order walk (first input's subtree, then the second's, then the node)
 // from each root in turn, iterative so that depth is limited only by memory.
-function flatten(roots: Value[], known: Map<Value, TNode>): Raw {
+// A leaf is a parameter (by `params`), an input or target (by `inputs`), or
+// another Value. Each visit costs a few Map lookups: this is most of a trace.
+function flatten(roots: Value[], params: ReadonlyMap<Value, number>, inputs: ReadonlyMap<Value, TNode>): Raw {
   const index = new Map<Value, number>();
   const nodes: RawNode[] = [];
   const others: Value[] = [];
   const stack: Value[] = [...roots].reverse();
   while (stack.length > 0) {
     const v = stack[stack.length - 1]!;
-    if (index.has(v)) { stack.pop(); continue; }
-    const a = v._a, b = v._b;
+    if (index.get(v) !== undefined) { stack.pop(); continue; }
+    const a = v._a;
     if (a === null) {
       stack.pop();
       index.set(v, nodes.length);
-      nodes.push(known.get(v) ?? { kind: 'other', i: others.push(v) - 1 });
+      const i = params.get(v);
+      nodes.push(i !== undefined ? { kind: 'param', i } : inputs.get(v) ?? { kind: 'other', i: others.push(v) - 1 });
       continue;
     }
+    const b = v._b;
     const ia = index.get(a), ib = b === null ? -1 : index.get(b);
     if (ia === undefined || ib === undefined) {
       if (ib === undefined) stack.push(b!);

@@ -243,7 +243,7 @@ export class Trainer {
    * The model's outputs for each row of `X` (rows of numbers, as in `data.X`):
    * `model.forward` in eval mode without building a graph, through the
    * compiled forward pass where training is compiled (the same numbers, bit
-   * for bit, ~10× faster on digits), else `model.forward` under `noGrad`.
+   * for bit, ~13× faster on digits), else `model.forward` under `noGrad`.
    * @example
    * const scores = trainer.predict(test.X); // number[][], one row of class scores per sample
    * const classes = scores.map((s) => s.indexOf(Math.max(...s)));

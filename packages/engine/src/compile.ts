@@ -121,6 +121,7 @@ export class CompiledStep {
   #frozen = new Uint8Array(0);
   #X = new Float64Array(0);
   #Y = new Float64Array(0);
+  #rows: unknown[] = [];
 
   /** Use {@link compileStep}. */
   constructor(spec: StepSpec) {
@@ -235,7 +236,8 @@ export class CompiledStep {
     const e = this.#extra;
     if (e) loss = e.code.run(P, G, e.T, e.D, this.#X, this.#Y, null, 0, 1, 0, 0, 0, 1, grad, loss);
     if (grad) {
-      this.#params.forEach((p, i) => { p._grad += G[i]!; });
+      const params = this.#params;
+      for (let i = 0; i < params.length; i++) params[i]!._grad += G[i]!;
       this.#outside.forEach((i, v) => { v._grad += G[i]!; });
     }
     return loss;
@@ -317,14 +319,14 @@ export class CompiledStep {
   // call, so updates made to the Values between steps are seen; so is a leaf
   // frozen or unfrozen since the code was generated, which regenerates it.
   #load(): void {
-    const P = this.#P, frozen = this.#frozen;
+    const P = this.#P, frozen = this.#frozen, params = this.#params;
     let changed = false;
     const read = (v: Value, i: number) => {
       P[i] = v._data;
       const f = v.requiresGrad ? 0 : 1;
       if (f !== frozen[i]) { frozen[i] = f; changed = true; }
     };
-    this.#params.forEach(read);
+    for (let i = 0; i < params.length; i++) read(params[i]!, i);
     this.#outside.forEach((i, v) => read(v, i));
     if (!changed) return;
     for (const p of [...this.#programs.values(), ...(this.#extra ? [this.#extra] : [])]) {
@@ -344,21 +346,16 @@ export class CompiledStep {
     const n = X.length;
     if (Y !== null && Y.length !== n) throw new RangeError(`${where}: expected one target per row, got ${n} rows and ${Y.length} targets`);
     if (n === 0) throw new RangeError(`${where}: expected at least one row, got an empty batch`);
-    const rows: unknown[] = [];
-    const check = (r: unknown, width: number, name: string, s: number, what: string): void => {
-      if (typeof r === 'number' && width === 1) return;
-      if (isList(r) && r.length === width) return;
-      const numbers = width === 1 ? 'a number or an array of 1 number' : `an array of ${width} numbers`;
-      if (!isList(r)) throw typeError(where, `${name}[${s}]`, numbers, r);
-      throw new RangeError(`${where}: expected ${name}[${s}] to have ${width} entr${width === 1 ? 'y' : 'ies'} (the ${what} per sample it was compiled for), got ${r.length}`);
-    };
+    // Each row read once (a getter could answer differently twice), into a reused list.
+    const rows = this.#rows;
+    rows.length = 0;
     for (let s = 0; s < n; s++) {
       const x = X[s];
-      check(x, nx, 'X', s, 'inputs');
+      if (!isRow(x, nx)) throw badRow(x, nx, where, 'X', s, 'inputs');
       rows.push(x);
       if (Y !== null) {
         const y = (Y as ArrayLike<unknown>)[s];
-        check(y, ny, 'Y', s, 'targets');
+        if (!isRow(y, ny)) throw badRow(y, ny, where, 'Y', s, 'targets');
         rows.push(y);
       }
     }
@@ -369,8 +366,21 @@ export class CompiledStep {
       copyRow(this.#X, s * nx, rows[stride * s], nx, where, 'X', s);
       if (Y !== null) copyRow(this.#Y, s * ny, rows[2 * s + 1], ny, where, 'Y', s);
     }
+    rows.length = 0;
     return n;
   }
+}
+
+// A row of `width` numbers' shape (its numbers are checked as they are copied); a number is a row of 1.
+function isRow(r: unknown, width: number): boolean {
+  return (typeof r === 'number' && width === 1) || (isList(r) && r.length === width);
+}
+
+// The error for a row isRow refused.
+function badRow(r: unknown, width: number, where: string, name: string, s: number, what: string): Error {
+  const numbers = width === 1 ? 'a number or an array of 1 number' : `an array of ${width} numbers`;
+  if (!isList(r)) return typeError(where, `${name}[${s}]`, numbers, r);
+  return new RangeError(`${where}: expected ${name}[${s}] to have ${width} entr${width === 1 ? 'y' : 'ies'} (the ${what} per sample it was compiled for), got ${r.length}`);
 }
 
 // Copies a checked row (or a single number) into out from off, number by

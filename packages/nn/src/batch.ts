@@ -125,7 +125,7 @@ export class CompiledBatchStep implements BatchStep {
     if (grad) c.zeroGrad();
     const loss = grad ? this.#step.step(X, Y, this.#out) : this.#step.evaluate(X, Y, this.#out);
     // The eager graph has the same forward values and can name the op that went non-finite.
-    if (grad && (!Number.isFinite(loss) || c.params.some((p) => !Number.isFinite(p.grad)))) return this.#eager.run(data, rows, grad);
+    if (grad && !(Number.isFinite(loss) && finiteGrads(c.params))) return this.#eager.run(data, rows, grad);
     return { loss, outputs: this.#out };
   }
 
@@ -200,6 +200,12 @@ export function compileBatchStep(c: StepContext, data: Prepared, eager: EagerSte
     throw new TraceError(`the compiled loss, ${got.loss}, differs from the loss function's, ${want.loss}, on the training set; a compiled loss must be the mean over samples of a per-sample term`);
   }
   return compiled;
+}
+
+// Whether every parameter's gradient is finite (a plain loop: it runs after every compiled step).
+function finiteGrads(params: readonly Value[]): boolean {
+  for (let i = 0; i < params.length; i++) if (!Number.isFinite(params[i]!.grad)) return false;
+  return true;
 }
 
 // The loss as minimised: the data loss plus micrograd's `alpha * sum(p*p for p in model.parameters())`.

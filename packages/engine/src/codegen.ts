@@ -45,13 +45,14 @@ const num = (x: unknown, where: string, what: string): number => {
   return x;
 };
 
-// Shortest dot-product run worth a loop; shorter ones are written out.
+// Shortest dot-product run worth a kernel call; shorter ones are written out.
 const MIN_LOOP = 4;
 // Statements per piece of a long add chain: pieces pass the running sum on
 // through T, so that chunk() can split even a sum of thousands of terms.
 const PIECE = 64;
 // Source characters per generated function: TurboFan gives up on very large
-// functions, and a 2-64-64-1 MLP is ~13k nodes per sample.
+// functions, and compiles large ones slowly. A rolled MLP stays far below
+// this (digits' 64-32-10: ~3k characters in all); it bounds graphs that do not repeat.
 const CHUNK_CHARS = 6000;
 
 // A term of an add chain: a product absorbed into the chain, or any other value.
@@ -63,11 +64,13 @@ type Loc = { arr: 'P' | 'X' | 'Y' | 'T'; off: number };
 type RunIndex = { at: string; adj: string; arr: string; adjArr: string; base: string; step: number };
 
 /**
- * Generates straight-line JavaScript for one sample's forward and backward pass.
+ * Generates JavaScript for one sample's forward and backward pass.
  * Add chains — `((p0*q0 + p1*q1) + p2*q2) + … + c`, what `dot`, `sum` and every
  * neuron build — are the bulk of an MLP's nodes; they become one running sum,
- * and runs of products whose operands sit at evenly spaced places become loops,
- * so the code grows with the number of neurons rather than of weights. Every
+ * and runs of products whose operands sit at evenly spaced places become calls
+ * of the shared loops in kernels.ts. Statements that repeat with shifted
+ * numbers (a layer's neurons) are then rolled into loops (roll.ts), so the code
+ * grows with the number of layers rather than of neurons or weights. Every
  * other node is one statement from its replay rule in {@link OPS}, so derivatives
  * that depend on data (relu, abs, …) are recomputed on every replay. A
  * parameter for which `frozen(i)` is true gets no gradient code at all.

@@ -67,7 +67,7 @@ export class EagerStep implements BatchStep {
     const c = this.#c;
     const pick = rows ?? data.X.map((_, i) => i);
     const forward = () => {
-      const outputs = pick.map((i) => c.model.forward(data.X[i]!));
+      const outputs = pick.map((i) => checkOutputs(c.model.forward(data.X[i]!), c));
       return { outputs, loss: objective(c, outputs, pick.map((i) => data.y[i]!)) };
     };
     const { outputs, loss } = grad ? forward() : noGrad(forward);
@@ -173,6 +173,15 @@ export function compileBatchStep(c: StepContext, data: Prepared, eager: EagerSte
 function objective(c: StepContext, outputs: Value[][], y: number[]): Value {
   const loss = checkLoss(c.loss.fn(outputs, y));
   return c.l2 === 0 ? loss : loss.add(l2(c.params).mul(c.l2));
+}
+
+// One row's outputs as the Trainer found them on data.X[0]: `width` Values (a model may change its mind mid-training).
+function checkOutputs(o: unknown, c: StepContext): Value[] {
+  const wanted = `an array of ${c.width} Values, as it returned for data.X[0]`;
+  if (!Array.isArray(o)) throw new TypeError(`fit: expected model.forward to return ${wanted}, got ${describe(o)} at ${c.position()}`);
+  if (o.length !== c.width) throw new RangeError(`fit: expected model.forward to return ${wanted}, got ${o.length} at ${c.position()}`);
+  for (let j = 0; j < o.length; j++) if (!(o[j] instanceof Value)) throw new TypeError(`fit: expected model.forward to return ${wanted}, got ${describe(o[j])} at output ${j} at ${c.position()}`);
+  return o;
 }
 
 function checkLoss(loss: unknown): Value {

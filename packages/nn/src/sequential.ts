@@ -55,18 +55,19 @@ export class Sequential<In = readonly ValueLike[], Out = Value[]> extends Module
       }
       top[1]++;
       const m: unknown = chain[i];
-      const at = chains.map(([, j]) => j - 1).join('.');
-      if (open.has(m)) throw new TypeError(`${where}: module ${at} is a Sequential that holds itself`);
+      // Where m sits, for messages: `0.1` is module 1 of the chain that is module 0.
+      const at = () => chains.map(([, j]) => j - 1).join('.');
+      if (open.has(m)) throw new TypeError(`${where}: module ${at()} is a Sequential that holds itself`);
       if (m instanceof Sequential && m.forward === Sequential.prototype.forward) {
         chains.push([m, 0]);
         open.add(m);
       } else if (!(m instanceof Module)) {
-        throw typeError(where, `module ${at}`, 'a Module', m);
+        throw typeError(where, `module ${at()}`, 'a Module', m);
       } else {
         try {
           h = (m.forward as (x: unknown) => unknown)(h);
         } catch (err) {
-          throw err instanceof TypeError || err instanceof RangeError ? withContext(err, `${where}: module ${at}: `) : err;
+          throw err instanceof TypeError || err instanceof RangeError ? withContext(err, `${where}: module ${at()}: `) : err;
         }
       }
     }

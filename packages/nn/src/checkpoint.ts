@@ -199,25 +199,27 @@ function checkParts(parts: unknown, where: string, needModel: boolean): Partial<
 // `x` must be JSON data that JSON writes as it is: finite numbers (JSON would
 // write NaN as null), strings, booleans, null, arrays without holes and plain
 // objects, nesting without a cycle (JSON.stringify would throw on one, and on a
-// BigInt; it would drop a function and write a Map as {}). Walked with a stack.
+// BigInt; it would drop a function and write a Map as {}) and at most 100 deep
+// (JSON.stringify recurses). Walked with a stack.
 function checkJson(x: unknown, where: string, path: string): void {
-  const stack: [unknown, string, boolean][] = [[x, path, false]];
+  const stack: [unknown, string, number, boolean][] = [[x, path, 0, false]];
   const open = new Set<unknown>(); // the arrays and objects being walked, to find a cycle
   while (stack.length > 0) {
-    const [v, at, leaving] = stack.pop()!;
+    const [v, at, depth, leaving] = stack.pop()!;
     if (leaving) {
       open.delete(v);
     } else if (typeof v === 'number') {
       finite(v, where, at);
     } else if (Array.isArray(v) || isPlainObject(v)) {
       if (open.has(v)) throw new TypeError(`${where}: expected ${at} to be JSON data, got an object that contains itself`);
+      if (depth === 100) throw new RangeError(`${where}: expected ${path} to nest arrays and objects at most 100 deep, got deeper at ${at}`);
       open.add(v);
-      stack.push([v, at, true]);
+      stack.push([v, at, depth, true]);
       if (Array.isArray(v)) {
         dense(v, where, at);
-        for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${at}[${i}]`, false]);
+        for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${at}[${i}]`, depth + 1, false]);
       } else {
-        for (const [k, e] of Object.entries(v).reverse()) stack.push([e, `${at}.${k}`, false]);
+        for (const [k, e] of Object.entries(v).reverse()) stack.push([e, `${at}.${k}`, depth + 1, false]);
       }
     } else if (typeof v !== 'string' && typeof v !== 'boolean' && v !== null) {
       throw typeError(where, at, 'JSON data (finite numbers, strings, booleans, null, arrays and plain objects)', v);

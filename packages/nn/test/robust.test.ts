@@ -362,6 +362,7 @@ describe('a failed load changes nothing', () => {
       [cyclic, new TypeError('checkpointToJSON: expected extra.s.self to be JSON data, got an object that contains itself')],
       [{ a: [1, NaN] }, new RangeError('checkpointToJSON: expected extra.s.a[1] to be a finite number, got NaN')],
       [new Map(), new TypeError('checkpointToJSON: expected extra.s to be JSON data (finite numbers, strings, booleans, null, arrays and plain objects), got a Map')],
+      [JSON.parse('['.repeat(10_000) + ']'.repeat(10_000)), new RangeError(`checkpointToJSON: expected extra.s to nest arrays and objects at most 100 deep, got deeper at extra.s${'[0]'.repeat(100)}`)],
     ] as const) {
       expect(thrown(() => checkpointToJSON({ model, extra: { s: { stateDict: () => state, loadStateDict: () => {} } } }))).toEqual(error);
     }

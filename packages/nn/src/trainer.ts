@@ -4,7 +4,7 @@ import { CompiledBatchStep, EagerStep, compileBatchStep, type BatchStep, type Mo
 import { EarlyStopping, EpochTotals, type EpochInfo, type StepInfo } from './callbacks.js';
 import { trainTestSplit, type Dataset } from './datasets.js';
 import { checkLabelsFor, countCorrect, type AccuracyRule } from './losses.js';
-import { Module, primitive } from './module.js';
+import { Module, primitive, type AnyModule } from './module.js';
 import { Optimizer, SGD, clipGradNorm } from './optim.js';
 import { parseFitOptions, type FitOptions, type ResolvedLoss, type TrainingMode } from './options.js';
 import { Rng, setRngState } from './random.js';
@@ -116,6 +116,14 @@ export class Trainer {
     if (o.optimizer !== undefined && !o.optimizer.params.some((p) => own.has(p))) {
       throw new RangeError(`${where}: expected options.optimizer to hold some of the model's parameters, got one holding none of them`);
     }
+    if (params.length === 0) throw new RangeError(`${where}: expected the model to have parameters to train, got none`);
+    let optimizer: Optimizer;
+    try {
+      optimizer = o.optimizer ?? new SGD(params, o.lr === undefined ? {} : { lr: o.lr });
+    } catch (err) {
+      throw withContext(err, `${where}: `); // e.g. a computed Value in a field, which no optimizer updates
+    }
+    const rngBefore = o.rng?.state();
 
     // Everything is checked: from here on, state changes.
     this.model = model;
@@ -134,7 +142,7 @@ export class Trainer {
     this.#order = range(nTrain);
     this.#total = o.epochs !== undefined ? o.epochs * this.#batchesPerEpoch : o.steps ?? Infinity;
     this.#schedule = o.schedule ?? null;
-    this.optimizer = o.optimizer ?? new SGD(params, o.lr === undefined ? {} : { lr: o.lr });
+    this.optimizer = optimizer;
     this.#clip = o.clipGradNorm ?? null;
     this.#targetLoss = o.targetLoss ?? null;
     this.#onStep = (o.onStep as FitOptions['onStep']) ?? null;
@@ -145,8 +153,16 @@ export class Trainer {
       position: () => `step ${this.#step} (epoch ${this.#epoch})`,
     };
     this.#eager = new EagerStep(this.#context);
+    const modes = model.modules().map((m): [AnyModule, boolean] => [m, m.training]);
     model.train();
-    [this.#stepper, this.#eagerReason] = this.#choose(o.compile);
+    try {
+      [this.#stepper, this.#eagerReason] = this.#choose(o.compile);
+    } catch (err) {
+      // A step that cannot be compiled (compile: true) changes nothing: the modes and the caller's generator go back.
+      for (const [m, on] of modes) m.training = on;
+      if (rngBefore !== undefined) setRngState(o.rng!, rngBefore);
+      throw err;
+    }
     trainers.add(this);
   }
 

@@ -140,6 +140,37 @@ describe('user functions that misbehave mid-training', () => {
     expect(typo.stepCount).toBe(0);
   });
 
+  it('a model without parameters, or with a computed Value in a field, is refused as fit, before anything changes', () => {
+    class Empty extends Module {
+      forward(x: readonly ValueLike[]): Value[] {
+        return [new Value(0).add(x[0]!)];
+      }
+    }
+    expect(thrown(() => fit(new Empty(), data(), { loss: 'mse', steps: 1 }))).toEqual(new RangeError('fit: expected the model to have parameters to train, got none'));
+    class Cached extends Module {
+      w = new Value(0.5);
+      twice = this.w.mul(2); // a computed Value is no parameter: keep it in a local or #private field
+      forward(x: readonly ValueLike[]): Value[] {
+        return [this.w.mul(x[0]!)];
+      }
+    }
+    expect(thrown(() => fit(new Cached(), data(), { loss: 'mse', steps: 1 }))).toEqual(new TypeError("fit: SGD: expected params[1] to be a leaf Value (a parameter), got a Value made by '*'"));
+  });
+
+  it('a step that cannot be compiled (compile: true) leaves the modes and the caller’s generator as they were', () => {
+    class Peeking extends Module {
+      w = new Value(0.5);
+      forward(x: readonly ValueLike[]): Value[] {
+        return [this.w.data > 0 ? this.w.mul(x[0]!) : this.w];
+      }
+    }
+    const model = new Peeking().eval();
+    const rng = new Rng(5);
+    const before = JSON.stringify(rng.state());
+    expect(() => new Trainer(model, data(), { loss: 'mse', lr: 0.1, rng, validation: 0.25, compile: true })).toThrow(/^fit: could not compile the training step/);
+    expect([model.training, JSON.stringify(rng.state())]).toEqual([false, before]);
+  });
+
   it('fit reads each option once: a getter cannot give the Trainer another value than the one checked', () => {
     let reads = 0;
     const options = { loss: 'mse', lr: 0.1, get steps() { return reads++ === 0 ? 2 : undefined; } };

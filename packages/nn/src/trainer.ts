@@ -1,5 +1,5 @@
 import { TraceError, Value, noGrad } from '@ugrad/engine';
-import { describe, finite, rate, str, typeError, withContext, type Check } from '@ugrad/engine/internal';
+import { arrayOf, describe, finite, instance, rate, str, typeError, withContext, type Check } from '@ugrad/engine/internal';
 import { CompiledBatchStep, EagerStep, compileBatchStep, type BatchStep, type Model, type Prepared, type StepContext } from './batch.js';
 import { EarlyStopping, EpochTotals, type EpochInfo, type StepInfo } from './callbacks.js';
 import { trainTestSplit, type Dataset } from './datasets.js';
@@ -111,7 +111,8 @@ export class Trainer {
     const full = this.#targets(all, where, 'data');
     this.#rule = this.#accuracyRule(full.y, o.accuracy, where);
     if (given !== null) this.#targets(given, where, 'options.validation');
-    const params = model.parameters();
+    // a subclass may override parameters(): it must still list Values
+    const params = arrayOf(instance(Value, 'a Value'))(model.parameters(), where, 'what model.parameters() returns');
     const own = new Set(params);
     if (o.optimizer !== undefined && !o.optimizer.params.some((p) => own.has(p))) {
       throw new RangeError(`${where}: expected options.optimizer to hold some of the model's parameters, got one holding none of them`);

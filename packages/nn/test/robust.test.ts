@@ -140,7 +140,7 @@ describe('user functions that misbehave mid-training', () => {
     expect(typo.stepCount).toBe(0);
   });
 
-  it('a model without parameters, or with a computed Value in a field, is refused as fit, before anything changes', () => {
+  it('a model without parameters, with a computed Value in a field, or whose parameters() is not a list of Values, is refused by fit before anything changes', () => {
     class Empty extends Module {
       forward(x: readonly ValueLike[]): Value[] {
         return [new Value(0).add(x[0]!)];
@@ -155,6 +155,16 @@ describe('user functions that misbehave mid-training', () => {
       }
     }
     expect(thrown(() => fit(new Cached(), data(), { loss: 'mse', steps: 1 }))).toEqual(new TypeError("fit: SGD: expected params[1] to be a leaf Value (a parameter), got a Value made by '*'"));
+    class Listed extends Module {
+      w = new Value(0.5);
+      override parameters(): Value[] {
+        return 5 as never;
+      }
+      forward(x: readonly ValueLike[]): Value[] {
+        return [this.w.mul(x[0]!)];
+      }
+    }
+    expect(thrown(() => fit(new Listed(), data(), { loss: 'mse', steps: 1 }))).toEqual(new TypeError('fit: expected what model.parameters() returns to be an array, got number 5'));
   });
 
   it('a step that cannot be compiled (compile: true) leaves the modes and the caller’s generator as they were', () => {

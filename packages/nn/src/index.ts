@@ -23,6 +23,7 @@ export {
 export { constantLR, linearLR, stepLR, cosineLR, scheduleFromSpec, type Schedule, type ScheduleSpec } from './schedule.js';
 export { fit } from './fit.js';
 export { Trainer, type Evaluation } from './trainer.js';
+export { NonFiniteError } from './batch.js';
 export { type FitOptions, type TrainingMode } from './options.js';
 export { type StepInfo, type EpochInfo, type EarlyStoppingOptions } from './callbacks.js';
 export { type History, type StopReason, type TrainerState } from './trainer-state.js';

@@ -215,10 +215,18 @@ export interface LossSpec {
 
 const binary = (y: readonly number[]) => y.every((v) => v === 0 || v === 1);
 
-// A regression loss on class labels: a 0/1 target is hit when the output is
-// nearer to it than to the other one; a ±1 target, by sign; other targets are not classes.
-const regressionRule = (y: readonly number[]): AccuracyRule | null =>
-  binary(y) ? { kind: 'threshold', at: 0.5 } : y.every((v) => v === 1 || v === -1) ? { kind: 'threshold', at: 0 } : null;
+const ONE_OUTPUT = { text: 'one output per sample', ok: (w: number) => w === 1 };
+
+// A regression loss: one output per sample, targets as they are, the mean of a
+// per-sample term. On class labels, a 0/1 target is hit when the output is
+// nearer to it than to the other one, a ±1 target by sign; other targets are
+// not classes, so accuracy is off unless asked for.
+function regression(fn: LossFunction, term: (p: Value, t: Value) => Value): LossSpec {
+  return {
+    fn, outputs: ONE_OUTPUT, targets: (y) => [...y], targetRow: (t) => [t], sample: ([p], [t]) => term(p!, t!), accuracyByDefault: false,
+    accuracy: (y) => (binary(y) ? { kind: 'threshold', at: 0.5 } : y.every((v) => v === 1 || v === -1) ? { kind: 'threshold', at: 0 } : null),
+  };
+}
 
 /**
  * The built-in losses, keyed by name: the one place their rules live. A
@@ -228,7 +236,7 @@ const regressionRule = (y: readonly number[]): AccuracyRule | null =>
 export const LOSSES: Readonly<Record<LossName, LossSpec>> = checkedTable({
   hinge: {
     fn: hinge,
-    outputs: { text: 'one output per sample', ok: (w) => w === 1 },
+    outputs: ONE_OUTPUT,
     // 0/1 labels, as the dataset generators make them, mean -1/+1: micrograd's `y*2 - 1`.
     targets: (y, _w, where, what) => {
       if (binary(y)) return y.map((v) => 2 * v - 1);
@@ -240,36 +248,12 @@ export const LOSSES: Readonly<Record<LossName, LossSpec>> = checkedTable({
     accuracyByDefault: true,
     accuracy: () => ({ kind: 'threshold', at: 0 }),
   },
-  mse: {
-    fn: (outputs, targets) => mse(outputs, targets),
-    outputs: { text: 'one output per sample', ok: (w) => w === 1 },
-    targets: (y) => [...y],
-    targetRow: (t) => [t],
-    sample: ([p], [t]) => squaredError(p!, t!),
-    accuracyByDefault: false,
-    accuracy: (y) => regressionRule(y),
-  },
-  l1: {
-    fn: (outputs, targets) => l1(outputs, targets),
-    outputs: { text: 'one output per sample', ok: (w) => w === 1 },
-    targets: (y) => [...y],
-    targetRow: (t) => [t],
-    sample: ([p], [t]) => absoluteError(p!, t!),
-    accuracyByDefault: false,
-    accuracy: (y) => regressionRule(y),
-  },
-  huber: {
-    fn: (outputs, targets) => huber(outputs, targets),
-    outputs: { text: 'one output per sample', ok: (w) => w === 1 },
-    targets: (y) => [...y],
-    targetRow: (t) => [t],
-    sample: ([p], [t]) => huberTerm(p!, t!, 1),
-    accuracyByDefault: false,
-    accuracy: (y) => regressionRule(y),
-  },
+  mse: regression((outputs, targets) => mse(outputs, targets), squaredError),
+  l1: regression((outputs, targets) => l1(outputs, targets), absoluteError),
+  huber: regression((outputs, targets) => huber(outputs, targets), (p, t) => huberTerm(p, t, 1)),
   bce: {
     fn: bceWithLogits,
-    outputs: { text: 'one output per sample', ok: (w) => w === 1 },
+    outputs: ONE_OUTPUT,
     targets: (y, _w, where, what) => {
       y.forEach((v, i) => { if (v !== 0 && v !== 1) throw rangeError(where, `${what}[${i}]`, '0 or 1 for the bce loss', v); });
       return [...y];

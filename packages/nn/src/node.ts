@@ -23,13 +23,7 @@ export function loadCsv(path: string | URL, options: Omit<CsvOptions, 'source'> 
   const file = filePath(where, path);
   const { source: _, ...schema } = CSV_SCHEMA; // the file names the source
   const o = parseOptions(where, options, schema);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw osError(err, where, file);
-  }
-  return parseCsvText(where, text, { ...o, source: file });
+  return parseCsvText(where, readText(where, file), { ...o, source: file });
 }
 
 /**
@@ -92,16 +86,18 @@ export function saveCheckpoint(path: string | URL, parts: CheckpointParts): void
  */
 export function loadCheckpoint<M extends AnyModule = MLP>(path: string | URL, parts: Partial<CheckpointParts> & { model?: M } = {}): M {
   const file = filePath('loadCheckpoint', path);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw osError(err, 'loadCheckpoint', file);
-  }
-  return restoreCheckpoint(text, parts, `loadCheckpoint: ${file}`);
+  return restoreCheckpoint(readText('loadCheckpoint', file), parts, `loadCheckpoint: ${file}`);
 }
 
 let tmpCount = 0;
+
+function readText(where: string, file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw osError(err, where, file);
+  }
+}
 
 function filePath(where: string, path: unknown): string {
   if (path instanceof URL) {

@@ -1,6 +1,6 @@
 import { TraceError, Value, noGrad } from '@ugrad/engine';
 import { arrayOf, describe, finite, instance, rate, str, typeError, withContext, type Check } from '@ugrad/engine/internal';
-import { CompiledBatchStep, EagerStep, compileBatchStep, type BatchStep, type Model, type Prepared, type StepContext } from './batch.js';
+import { CompiledBatchStep, EagerStep, NonFiniteError, compileBatchStep, type BatchStep, type Model, type Prepared, type StepContext } from './batch.js';
 import { EarlyStopping, EpochTotals, type EpochInfo, type StepInfo } from './callbacks.js';
 import { trainTestSplit, type Dataset } from './datasets.js';
 import { checkLabelsFor, countCorrect, type AccuracyRule } from './losses.js';
@@ -149,9 +149,9 @@ export class Trainer {
     this.#onStep = (o.onStep as FitOptions['onStep']) ?? null;
     this.#onEpoch = (o.onEpoch as FitOptions['onEpoch']) ?? null;
     this.#context = {
-      model, params, loss, l2: o.l2, width, inputs: all.X[0]!.length,
+      model, params, loss, l2: o.l2, l1: o.l1, width, inputs: all.X[0]!.length,
       zeroGrad: () => { for (const p of params) p.grad = 0; this.optimizer.zeroGrad(); },
-      position: () => `step ${this.#step} (epoch ${this.#epoch})`,
+      position: () => ({ step: this.#step, epoch: this.#epoch }),
     };
     this.#eager = new EagerStep(this.#context);
     const modes = model.modules().map((m): [AnyModule, boolean] => [m, m.training]);
@@ -368,7 +368,7 @@ export class Trainer {
     const value = params[bad]!.data;
     params.forEach((p, i) => { p.data = before[i]!; });
     const name = this.model.namedParameters().find(([, p]) => p === params[bad])?.[0];
-    throw new Error(`fit: the update at step ${this.#step} (epoch ${this.#epoch}) made ${name === undefined ? `parameter ${bad} of the optimizer` : `parameter "${name}"`} ${value}; the weights are left at their last finite values (try a lower learning rate)`);
+    throw new NonFiniteError('weight', value, { step: this.#step, epoch: this.#epoch }, name ?? null);
   }
 
   // The compiled step unless options.compile rules it out, and why not.

@@ -6,7 +6,7 @@ import { TraceError, Value } from '@ugrad/engine';
 import * as nn from '@ugrad/nn';
 import * as node from '@ugrad/nn/node';
 import {
-  Adam, AdamW, Layer, MLP, Module, Optimizer, Rng, SGD, Sequential, Standardizer, Trainer,
+  Adam, AdamW, Layer, MLP, Module, NonFiniteError, Optimizer, Rng, SGD, Sequential, Standardizer, Trainer,
   checkpointToJSON, constantLR, cosineLR, linearLR, mse, standardize, stepLR, type AnyModule,
 } from '@ugrad/nn';
 import { walkExports, type Call, type ClassSpec, type ExportSpec } from '../../../test/exports.js';
@@ -94,7 +94,7 @@ const optimizerSpec = (C: typeof Optimizer, make: () => Optimizer, construct: Ca
 // A trainer's good options: eager and stopping after one step whatever `steps` says, so that
 // 2**31 steps (a legitimate request) does not make the walk train for hours.
 const fitOptions = () => ({
-  loss: 'mse', steps: 2, schedule: constantLR(0.01), batchSize: 2, shuffle: true, seed: 1, l2: 1e-4, clipGradNorm: 1,
+  loss: 'mse', steps: 2, schedule: constantLR(0.01), batchSize: 2, shuffle: true, seed: 1, l2: 1e-4, l1: 1e-4, clipGradNorm: 1,
   validation: { X: [[0.5, 0.5]], y: [1] }, onStep: () => {}, onEpoch: () => {}, earlyStopping: { patience: 2, minDelta: 0, monitor: 'valLoss' },
   targetLoss: 1e300, accuracy: false, compile: false,
 });
@@ -192,6 +192,7 @@ const nnSpecs: Record<keyof typeof nn, ExportSpec> = {
   gradCheck: { args: () => { const m = mlp(); return [m, () => mse([m.forward([1, 2])], [0]), { h: 1e-5 }]; }, options: [2] },
   iris: args({}), wine: args({}), breastCancer: args({}), digits: { args: () => [{ scale: true }], options: [0] },
   MAX_SIZE: { value: true },
+  NonFiniteError: { construct: fresh(() => ['loss', NaN, { step: 1, epoch: 0 }, null]), members: {} },
   Standardizer: {
     construct: args(), instance: () => standardize([[1, 2], [3, 5]]),
     state: (s: Standardizer) => (s.fitted ? s.stateDict() : null),
@@ -237,7 +238,7 @@ const pick = <T extends object>(x: T): T => (only ? Object.fromEntries(Object.en
 
 describe('every export keeps the rule on bad arguments', () => {
   it('@ugrad/nn', async () => {
-    const { problems, calls } = await walkExports('@ugrad/nn', pick(nn), pick(nnSpecs), { errors: [TraceError], bad });
+    const { problems, calls } = await walkExports('@ugrad/nn', pick(nn), pick(nnSpecs), { errors: [TraceError, NonFiniteError], bad });
     console.log(`@ugrad/nn: ${calls} calls`);
     expect(problems.slice(0, 40)).toEqual([]);
     expect(calls).toBeGreaterThan(only ? 0 : 10_000);

@@ -57,7 +57,17 @@ export interface Explanation {
   /** Its value as math with the names filled in, e.g. `tanh n` or `x · w`. */
   formula: string;
   /** For each of `children`, in order: its name, d(out)/d(input) as math (e.g. `1 − o²`) and as the number the engine computed. */
-  locals: { input: string; rule: string; value: number }[];
+  locals: LocalRule[];
+}
+
+/** One input's local derivative in an {@link Explanation}. */
+export interface LocalRule {
+  /** The input's name. */
+  input: string;
+  /** d(out)/d(input) as math, e.g. `1 − o²`. */
+  rule: string;
+  /** The number the engine computed for it. */
+  value: number;
 }
 
 /**
@@ -88,4 +98,16 @@ export function explain(v: Value, names: { a?: string; b?: string; out?: string 
 
 function escapeRecord(text: string): string {
   return text.replace(/[\\{}|<>"]/g, (c) => `\\${c}`);
+}
+
+/** What `JSON.stringify` writes for a `Value`: its numbers and names, not the graph below it. */
+export interface ValueJSON {
+  /** The number the node holds. */
+  data: number;
+  /** Its gradient. */
+  grad: number;
+  /** Its label ('' unless set). */
+  label: string;
+  /** The op that made it ('' for a leaf). */
+  op: OpName | '';
 }

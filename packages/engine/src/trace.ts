@@ -7,6 +7,7 @@ import { Value, isGradEnabled, setDataHook } from './value.js';
  * to it: train eagerly instead (`fit` does so automatically).
  */
 export class TraceError extends Error {
+  /** Always `'TraceError'`, so it reads apart from other errors in logs. */
   override name = 'TraceError';
 
   /** @param message what could not be compiled, and why */

@@ -1,5 +1,6 @@
 import { finite, fn as isFunction, instance, number, str, typeError } from './check.js';
 import { OPS, type OpName } from './optable.js';
+import type { ValueJSON } from './graphviz.js';
 
 /** A `Value` or a plain number; numbers are wrapped as constant leaves. */
 export type ValueLike = Value | number;
@@ -70,6 +71,7 @@ export class Value {
     if (dataHook !== null) dataHook(this, 'data');
     return this._data;
   }
+  /** Sets the number (a TypeError for anything but a number). */
   set data(x: number) {
     if (typeof x !== 'number') throw typeError('Value.data', 'the new data', 'a number', x);
     if (dataHook !== null) dataHook(this, 'data');
@@ -80,6 +82,7 @@ export class Value {
   get grad(): number {
     return this._grad;
   }
+  /** Sets the gradient, e.g. to 0 before a step (a TypeError for anything but a number). */
   set grad(x: number) {
     if (typeof x !== 'number') throw typeError('Value.grad', 'the new grad', 'a number', x);
     this._grad = x;
@@ -89,6 +92,7 @@ export class Value {
   get label(): string {
     return labels.get(this) ?? '';
   }
+  /** Names the node for pictures and `toString()` (a TypeError for anything but a string). */
   set label(name: string) {
     labels.set(this, str(name, 'Value.label', 'the label'));
   }
@@ -102,6 +106,7 @@ export class Value {
   get requiresGrad(): boolean {
     return !frozen.has(this);
   }
+  /** Freezes (false) or unfreezes (true) this leaf; freezing a node made by an op is a RangeError. */
   set requiresGrad(on: boolean) {
     if (typeof on !== 'boolean') throw typeError('Value.requiresGrad', 'the new flag', 'a boolean', on);
     if (on) frozen.delete(this);
@@ -339,7 +344,7 @@ export class Value {
   }
 
   /** What `JSON.stringify` writes: `{ data, grad, label, op }`, never the graph below. */
-  toJSON(): { data: number; grad: number; label: string; op: OpName | '' } {
+  toJSON(): ValueJSON {
     return { data: this._data, grad: this._grad, label: this.label, op: this._op };
   }
 

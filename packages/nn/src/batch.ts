@@ -1,6 +1,7 @@
 import { MAX_LABELS, TraceError, Value, compileStep, noGrad, opText, topo, type CompiledStep, type ValueLike } from '@ugrad/engine';
-import { describe } from '@ugrad/engine/internal';
+import { describe, nullable, oneOf, shape, str, typeError, whole } from '@ugrad/engine/internal';
 import { l2 } from './losses.js';
+import { sum } from '@ugrad/engine';
 import type { Module } from './module.js';
 import type { ResolvedLoss, TrainingMode } from './options.js';
 
@@ -23,7 +24,7 @@ export interface Prepared {
 
 /** @internal What a batch step computes over some rows of a prepared set. */
 export interface BatchResult {
-  /** The loss with the l2 term. */
+  /** The loss with the penalty terms. */
   loss: number;
   /** The model's outputs, `width` numbers per row, one row after another (a reused buffer: read it before the next run). */
   outputs: Float64Array;
@@ -46,13 +47,15 @@ export interface StepContext {
   model: Model;
   params: Value[];
   loss: ResolvedLoss;
+  /** Weights of the penalties l2·Σp² and l1·Σ|p| over `params`. */
   l2: number;
+  l1: number;
   width: number;
   inputs: number;
   /** Zeroes every gradient the step writes (the model's, and the optimizer's parameters). */
   zeroGrad: () => void;
-  /** For messages: the step and epoch being computed. */
-  position: () => string;
+  /** The step and epoch being computed, for errors. */
+  position: () => { step: number; epoch: number };
 }
 
 /** @internal The eager graph: forward each row, the loss, backward. Names what went non-finite. */
@@ -69,26 +72,23 @@ export class EagerStep implements BatchStep {
     const c = this.#c;
     const pick = rows ?? data.X.map((_, i) => i);
     const forward = () => {
-      const outputs = pick.map((i) => c.model.forward(data.X[i]!));
+      const outputs = pick.map((i) => checkOutputs(c.model.forward(data.X[i]!), c));
       return { outputs, loss: objective(c, outputs, pick.map((i) => data.y[i]!)) };
     };
     const { outputs, loss } = grad ? forward() : noGrad(forward);
     if (grad) {
-      if (!Number.isFinite(loss.data)) {
-        const origin = firstNonFinite(loss, c);
-        throw new Error(`fit: loss became ${loss.data} at ${c.position()}${origin === null ? '' : `; first non-finite value: ${origin}`}`);
-      }
+      if (!Number.isFinite(loss.data)) throw new NonFiniteError('loss', loss.data, c.position(), firstNonFinite(loss, c));
       c.zeroGrad();
       loss.backward();
       // A non-finite gradient would poison every weight it touches; stop before the update.
       const bad = c.params.findIndex((p) => !Number.isFinite(p.grad));
-      if (bad >= 0) throw new Error(`fit: the gradient of parameter "${nameOf(c, c.params[bad]!)}" became ${c.params[bad]!.grad} at ${c.position()}`);
+      if (bad >= 0) throw new NonFiniteError('gradient', c.params[bad]!.grad, c.position(), nameOf(c, c.params[bad]!));
     }
     return { loss: loss.data, outputs: this.#write(outputs) };
   }
 
   predict(X: readonly (readonly number[])[]): Float64Array {
-    return this.#write(noGrad(() => X.map((x) => this.#c.model.forward(x))));
+    return this.#write(noGrad(() => X.map((x) => checkOutputs(this.#c.model.forward(x), this.#c))));
   }
 
   // Output rows of Values into the reused buffer, one row after another.
@@ -166,7 +166,7 @@ export const CHECK_ROWS = 8;
  */
 export function compileBatchStep(c: StepContext, data: Prepared, eager: EagerStep): CompiledBatchStep {
   const { model, params, loss } = c;
-  const extra = c.l2 === 0 ? {} : { extra: () => l2(params).mul(c.l2) };
+  const extra = c.l2 === 0 && c.l1 === 0 ? {} : { extra: () => penalty(c) };
   let step: CompiledStep;
   if (loss.spec !== null) {
     const spec = loss.spec;
@@ -208,10 +208,65 @@ function finiteGrads(params: readonly Value[]): boolean {
   return true;
 }
 
-// The loss as minimised: the data loss plus micrograd's `alpha * sum(p*p for p in model.parameters())`.
+// The loss as minimised: the data loss plus the penalty.
 function objective(c: StepContext, outputs: Value[][], y: number[]): Value {
   const loss = checkLoss(c.loss.fn(outputs, y));
-  return c.l2 === 0 ? loss : loss.add(l2(c.params).mul(c.l2));
+  return c.l2 === 0 && c.l1 === 0 ? loss : loss.add(penalty(c));
+}
+
+// micrograd's `alpha * sum(p*p for p in model.parameters())`, and its L1 sibling l1·Σ|p|.
+function penalty(c: StepContext): Value {
+  const terms: Value[] = [];
+  if (c.l2 !== 0) terms.push(l2(c.params).mul(c.l2));
+  if (c.l1 !== 0) terms.push(sum(c.params.map((p) => p.abs())).mul(c.l1));
+  return terms.length === 1 ? terms[0]! : terms[0]!.add(terms[1]!);
+}
+
+/**
+ * Thrown by a training step when the loss, a gradient or an updated weight is
+ * not finite, before anything is lost: the weights are those of the last
+ * finite step. Its fields say what went wrong, for pages and callers that
+ * show it in their own words; the message says it in full.
+ */
+export class NonFiniteError extends Error {
+  /** Always `'NonFiniteError'`. */
+  override name = 'NonFiniteError';
+  /** What became non-finite: the batch's loss, a parameter's gradient, or a weight after the update. */
+  readonly quantity: 'loss' | 'gradient' | 'weight';
+  /** The value it became: NaN, Infinity or -Infinity. */
+  readonly value: number;
+  /** The step (from 0) and epoch it happened in. */
+  readonly step: number;
+  readonly epoch: number;
+  /** Where: the first op that gave a non-finite value (`'*' of 1e+200 and 1e+200 gave Infinity`) for the loss, the parameter's name otherwise; null if unknown. */
+  readonly origin: string | null;
+
+  constructor(quantity: 'loss' | 'gradient' | 'weight', value: number, at: { step: number; epoch: number }, origin: string | null) {
+    const where = 'new NonFiniteError';
+    oneOf(['loss', 'gradient', 'weight'] as const)(quantity, where, 'quantity');
+    if (typeof value !== 'number') throw typeError(where, 'value', 'a number', value);
+    const pos = shape({ step: whole, epoch: whole })(at, where, 'at');
+    nullable(str)(origin, where, 'origin');
+    const when = `at step ${pos.step} (epoch ${pos.epoch})`;
+    super(quantity === 'loss' ? `fit: loss became ${value} ${when}${origin === null ? '' : `; first non-finite value: ${origin}`}`
+      : quantity === 'gradient' ? `fit: the gradient of parameter "${origin}" became ${value} ${when}`
+      : `fit: the update ${when} made ${origin === null ? 'a parameter' : `parameter "${origin}"`} ${value}; the weights are left at their last finite values (try a lower learning rate)`);
+    this.quantity = quantity;
+    this.value = value;
+    this.step = pos.step;
+    this.epoch = pos.epoch;
+    this.origin = origin;
+  }
+}
+
+// One row's outputs as the Trainer found them on data.X[0]: `width` Values (a model may change its mind mid-training).
+function checkOutputs(o: unknown, c: StepContext): Value[] {
+  const wanted = `an array of ${c.width} Values, as it returned for data.X[0]`;
+  const at = () => `step ${c.position().step} (epoch ${c.position().epoch})`;
+  if (!Array.isArray(o)) throw new TypeError(`fit: expected model.forward to return ${wanted}, got ${describe(o)} at ${at()}`);
+  if (o.length !== c.width) throw new RangeError(`fit: expected model.forward to return ${wanted}, got ${o.length} at ${at()}`);
+  for (let j = 0; j < o.length; j++) if (!(o[j] instanceof Value)) throw new TypeError(`fit: expected model.forward to return ${wanted}, got ${describe(o[j])} at output ${j} at ${at()}`);
+  return o;
 }
 
 function checkLoss(loss: unknown): Value {

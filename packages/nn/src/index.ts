@@ -10,6 +10,7 @@ export {
   type Activation, type Init, type NeuronOptions, type LayerOptions, type MLPOptions, type MLPConfig, type LayerConfig,
 } from './layers.js';
 export { Sequential } from './sequential.js';
+export { MAX_SIZE } from './limits.js';
 export { type Architecture } from './architecture.js';
 export {
   mse, l1, huber, hinge, bceWithLogits, softmaxCrossEntropy, l2, accuracy, LOSSES, LOSS_NAMES,
@@ -22,6 +23,7 @@ export {
 export { constantLR, linearLR, stepLR, cosineLR, scheduleFromSpec, type Schedule, type ScheduleSpec } from './schedule.js';
 export { fit } from './fit.js';
 export { Trainer, type Evaluation } from './trainer.js';
+export { NonFiniteError } from './batch.js';
 export { type FitOptions, type TrainingMode } from './options.js';
 export { type StepInfo, type EpochInfo, type EarlyStoppingOptions } from './callbacks.js';
 export { type History, type StopReason, type TrainerState } from './trainer-state.js';

@@ -4,7 +4,7 @@ import {
 import type { Dataset } from './datasets.js';
 import { LOSSES, LOSS_NAMES, type LossFunction, type LossName, type LossSpec } from './losses.js';
 import type { EarlyStoppingOptions, EpochInfo, StepInfo } from './callbacks.js';
-import { Optimizer } from './optim.js';
+import { optimizerCheck, type Optimizer } from './optim.js';
 import { Rng, type Seed } from './random.js';
 import type { Schedule } from './schedule.js';
 import type { Trainer } from './trainer.js';
@@ -36,6 +36,8 @@ export interface FitOptions {
   rng?: Rng;
   /** Adds `l2 · Σp²` over the model's parameters to the loss (micrograd's demo: 1e-4). */
   l2?: number;
+  /** Adds `l1 · Σ|p|` over the model's parameters to the loss (L1 regularisation, which drives weights to exactly 0). */
+  l1?: number;
   /** Clips the gradients to this global L2 norm before each step (`clipGradNorm`). */
   clipGradNorm?: number;
   /** A validation set, or the fraction of `data` to split off for it (with the seed), evaluated after each epoch. */
@@ -117,9 +119,9 @@ const validation: Check<Dataset | number> = (x, where, what) => {
 
 /** The one schema of {@link FitOptions}: every check `fit` and `Trainer` make before anything else. */
 const FIT_OPTIONS = {
-  loss, optimizer: optional(instance(Optimizer, 'an Optimizer')), lr: optional(rate), schedule: optional(schedule),
+  loss, optimizer: optional(optimizerCheck), lr: optional(rate), schedule: optional(schedule),
   epochs: optional(count), steps: optional(count), batchSize: optional(count), shuffle: optional(bool),
-  seed: optional(seed), rng: optional(instance(Rng, 'an Rng')), l2: withDefault(rate, 0), clipGradNorm: optional(positive),
+  seed: optional(seed), rng: optional(instance(Rng, 'an Rng')), l2: withDefault(rate, 0), l1: withDefault(rate, 0), clipGradNorm: optional(positive),
   validation: optional(validation), onStep: optional(fn), onEpoch: optional(fn),
   // checked by EarlyStopping, which also needs to know whether there is a validation set
   earlyStopping: optional((x: unknown) => x as EarlyStoppingOptions), targetLoss: optional(finite), accuracy: optional(bool), compile: withDefault(compile, 'auto'),

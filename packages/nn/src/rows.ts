@@ -32,7 +32,7 @@ export function rows(X: unknown, where: string, what: string): number[][] {
     if (row.length !== width) throw new RangeError(`${where}: expected ${what}[${i}] to have ${width} columns as ${what}[0] does, got ${row.length}`);
     const copy = new Array<number>(width);
     // The message (a string per number) only for a number that fails.
-    for (let j = 0; j < width; j++) copy[j] = Number.isFinite(row[j]) ? row[j] as number : finite(row[j], where, `${what}[${i}][${j}]`);
+    for (let j = 0; j < width; j++) { const v: unknown = row[j]; copy[j] = Number.isFinite(v) ? v as number : finite(v, where, `${what}[${i}][${j}]`); }
     out[i] = copy;
   }
   return out;
@@ -43,4 +43,13 @@ export function labels(y: unknown, n: number, where: string, nameX: string, what
   const out = arrayOf(finite)(y, where, what);
   if (out.length !== n) throw new RangeError(`${where}: expected ${what} to have one value per row of ${nameX} (${n}), got ${out.length}`);
   return out;
+}
+
+/**
+ * @internal A TypeError at the first hole of `items` (a sparse array, or
+ * `new Array(n)`), which `map`, `forEach` and `every` would skip — over up to
+ * 2³² − 1 indices of nothing.
+ */
+export function dense(items: readonly unknown[], where: string, what: string): void {
+  for (let i = 0; i < items.length; i++) if (!(i in items)) throw typeError(where, `${what}[${i}]`, 'an element (an array without holes)', undefined);
 }

@@ -8,6 +8,7 @@ import { Adam, SGD } from '../src/optim.js';
 import { cosineLR, linearLR, stepLR } from '../src/schedule.js';
 import { blobs, moons, signed, sine, trainTestSplit, type Dataset } from '../src/datasets.js';
 import { fit } from '../src/fit.js';
+import { NonFiniteError } from '../src/batch.js';
 import { Trainer } from '../src/trainer.js';
 import type { FitOptions } from '../src/options.js';
 import type { EpochInfo, StepInfo } from '../src/callbacks.js';
@@ -34,6 +35,15 @@ function indexed(n: number): Dataset {
 function recorder(): { batches: number[][]; loss: (o: Value[][], t: number[]) => Value } {
   const batches: number[][] = [];
   return { batches, loss: (o, t) => (batches.push([...t]), mse(o, t)) };
+}
+
+// A NonFiniteError with this message (the class, the message, and fields that agree with it).
+function nonFinite(message: string): NonFiniteError {
+  const m = /at step (\d+) \(epoch (\d+)\)/.exec(message)!;
+  const quantity = message.startsWith('fit: loss') ? 'loss' : 'gradient';
+  const value = Number(/became (\S+)/.exec(message)![1]);
+  const origin = quantity === 'loss' ? (/first non-finite value: (.*)$/.exec(message)?.[1] ?? null) : /parameter "([^"]+)"/.exec(message)![1]!;
+  return new NonFiniteError(quantity, value, { step: Number(m[1]), epoch: Number(m[2]) }, origin);
 }
 
 const linear = (): Layer => new Layer(1, 1, { activation: 'linear', seed: 0 });
@@ -398,7 +408,7 @@ describe('fit: non-finite values', () => {
     w!.data = 1;
     b!.data = 0;
     expect(() => fit(model, { X: [[1e200]], y: [0] }, { loss: 'mse', lr: 0.1, steps: 3 })).toThrow(
-      new Error("fit: loss became Infinity at step 0 (epoch 0); first non-finite value: '*' of 1e+200 and 1e+200 gave Infinity"),
+      nonFinite("fit: loss became Infinity at step 0 (epoch 0); first non-finite value: '*' of 1e+200 and 1e+200 gave Infinity"),
     );
     expect([w!.data, b!.data]).toEqual([1, 0]);
   });
@@ -414,7 +424,7 @@ describe('fit: non-finite values', () => {
     const run = (): History => fit(model, { X: [[1], [1]], y: [0, 0] }, {
       loss: 'mse', lr: 1e100, steps: 10, batchSize: 1, shuffle: false, onStep: () => void kept.push([w!.data, b!.data]),
     });
-    expect(run).toThrow(new Error("fit: loss became Infinity at step 2 (epoch 1); first non-finite value: '*' of 1.6e+201 and 1.6e+201 gave Infinity"));
+    expect(run).toThrow(nonFinite("fit: loss became Infinity at step 2 (epoch 1); first non-finite value: '*' of 1.6e+201 and 1.6e+201 gave Infinity"));
     expect([w!.data, b!.data]).toEqual(kept.at(-1));
   });
 
@@ -423,12 +433,12 @@ describe('fit: non-finite values', () => {
     const model = new Layer(1, 1, { activation: 'linear' });
     model.parameters().forEach((p) => (p.data = 1));
     expect(() => fit(model, { X: [[2]], y: [0] }, { loss: logLoss, lr: 0.1, steps: 1 })).toThrow(
-      new Error("fit: loss became NaN at step 0 (epoch 0); first non-finite value: 'log' of -7 gave NaN"),
+      nonFinite("fit: loss became NaN at step 0 (epoch 0); first non-finite value: 'log' of -7 gave NaN"),
     );
     // √(0·o) is 0, but its derivative at 0 is infinite.
     const sqrtLoss = (o: Value[][]): Value => o[0]![0]!.mul(0).sqrt();
     expect(() => fit(model, { X: [[2]], y: [0] }, { loss: sqrtLoss, lr: 0.1, steps: 1 })).toThrow(
-      new Error('fit: the gradient of parameter "neurons.0.w.0" became NaN at step 0 (epoch 0)'),
+      nonFinite('fit: the gradient of parameter "neurons.0.w.0" became NaN at step 0 (epoch 0)'),
     );
     expect(model.parameters().map((p) => p.data)).toEqual([1, 1]);
   });
@@ -437,7 +447,7 @@ describe('fit: non-finite values', () => {
     const model = new Layer(1, 1, { activation: 'linear' });
     model.parameters()[1]!.data = NaN;
     expect(() => fit(model, { X: [[2]], y: [0] }, { loss: 'mse', lr: 0.1, steps: 1 })).toThrow(
-      new Error('fit: loss became NaN at step 0 (epoch 0); first non-finite value: parameter "neurons.0.b" = NaN'),
+      nonFinite('fit: loss became NaN at step 0 (epoch 0); first non-finite value: parameter "neurons.0.b" = NaN'),
     );
   });
 });
@@ -572,7 +582,7 @@ describe('fit: compiled and eager', () => {
     b!.data = 0;
     const trainer = new Trainer(model, { X: [[1e200]], y: [0] }, { loss: 'mse', lr: 0.1, steps: 3 });
     expect(trainer.mode).toBe('compiled');
-    expect(() => trainer.step()).toThrow(new Error("fit: loss became Infinity at step 0 (epoch 0); first non-finite value: '*' of 1e+200 and 1e+200 gave Infinity"));
+    expect(() => trainer.step()).toThrow(nonFinite("fit: loss became Infinity at step 0 (epoch 0); first non-finite value: '*' of 1e+200 and 1e+200 gave Infinity"));
     expect([w!.data, b!.data]).toEqual([1, 0]);
 
     // √(0·w·x) is 0, a finite loss, but its derivative at 0 is infinite.
@@ -585,7 +595,7 @@ describe('fit: compiled and eager', () => {
     const root = new Root();
     const t = new Trainer(root, { X: [[2]], y: [0] }, { loss: 'mse', lr: 0.1, steps: 1 });
     expect(t.mode).toBe('compiled');
-    expect(() => t.step()).toThrow(new Error('fit: the gradient of parameter "w" became NaN at step 0 (epoch 0)'));
+    expect(() => t.step()).toThrow(nonFinite('fit: the gradient of parameter "w" became NaN at step 0 (epoch 0)'));
     expect(root.w.data).toBe(1);
   });
 
@@ -639,7 +649,7 @@ describe('fit: bad input', () => {
 
   it('options', () => {
     expect(bad({ lr: 0.1, learningRate: 0.1 } as Partial<FitOptions>)).toThrow(
-      new TypeError('fit: unknown option "learningRate" (expected one of loss, optimizer, lr, schedule, epochs, steps, batchSize, shuffle, seed, rng, l2, clipGradNorm, validation, onStep, onEpoch, earlyStopping, targetLoss, accuracy, compile)'),
+      new TypeError('fit: unknown option "learningRate" (expected one of loss, optimizer, lr, schedule, epochs, steps, batchSize, shuffle, seed, rng, l2, l1, clipGradNorm, validation, onStep, onEpoch, earlyStopping, targetLoss, accuracy, compile)'),
     );
     expect(bad({ loss: 'nll' as 'mse' })).toThrow(new RangeError('fit: expected options.loss to be one of hinge, mse, l1, huber, bce, crossEntropy or a function, got "nll"'));
     expect(bad({ loss: undefined as never })).toThrow(new TypeError('fit: expected options.loss to be one of hinge, mse, l1, huber, bce, crossEntropy or a function, got undefined'));
@@ -778,5 +788,32 @@ describe('fit: promises kept', () => {
     const trainer = new Trainer(model, { X: [[1]], y: [0] }, { loss: 'mse', steps: 1 });
     expect(trainer.optimizer).toBeInstanceOf(SGD);
     expect(trainer.optimizer.lr).toBe(1e-3);
+  });
+});
+
+describe('fit: penalties and divergence, as fields', () => {
+  it('l1 adds l1·Σ|p| to the loss (after l2·Σp²), compiled and eager alike', () => {
+    const data = moons({ n: 20, noise: 0.1, seed: 40 });
+    const make = () => new MLP(2, [4, 1], { seed: 40 });
+    const base = make();
+    const dataLoss = bceWithLogits(data.X.map((x) => base.forward(x)), data.y).data;
+    const ps = base.parameters();
+    const expected = dataLoss + ps.reduce((a, p) => a + p.data * p.data, 0) * 1e-3 + ps.reduce((a, p) => a + Math.abs(p.data), 0) * 1e-2;
+    for (const compile of [true, false]) {
+      const h = fit(make(), data, { loss: 'bce', l2: 1e-3, l1: 1e-2, lr: 0.1, steps: 1, compile });
+      expect(Math.abs(h.steps[0]!.loss - expected)).toBeLessThan(1e-14);
+    }
+    expect(() => fit(make(), data, { loss: 'bce', l1: -1, steps: 1 })).toThrow(new RangeError('fit: expected options.l1 to be finite and ≥ 0, got -1'));
+  });
+
+  it('a diverging run throws a NonFiniteError that says what, where and when', () => {
+    const model = new Layer(1, 1, { activation: 'linear' });
+    const [w, b] = model.parameters();
+    w!.data = 1;
+    b!.data = 0;
+    const trainer = new Trainer(model, { X: [[1e150]], y: [0] }, { loss: 'mse', lr: 1e300, steps: 2 });
+    const error = thrown(() => trainer.step()) as NonFiniteError;
+    expect(error).toBeInstanceOf(NonFiniteError);
+    expect([error.quantity, error.value, error.step, error.epoch, error.origin]).toEqual(['weight', -Infinity, 0, 0, 'neurons.0.w.0']);
   });
 });

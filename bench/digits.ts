@@ -160,7 +160,7 @@ export async function runDigitsBench(quick: boolean): Promise<{ rows: Row[]; che
       fit(m, train, { ...trainerOptions(m, 3), onStep: (s) => { if (s.step === 0) ctor.push(performance.now() - t0 - s.ms); } });
     },
   };
-  const wholeMs = await alternate(whole, quick ? 1 : 3);
+  const wholeMs = await alternate(whole, quick ? 1 : 5); // a whole run swings with the load more than an epoch: more rounds
   const ctorMs = median(ctor);
   ctor = [];
   // The same two runs, each as the only work of a fresh node process: nothing

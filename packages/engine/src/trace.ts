@@ -73,9 +73,14 @@ export function traceTwice(spec: TraceSpec, outside: Map<Value, number>): Flat &
   if (mismatch) {
     throw new TraceError(`${spec.where}: ${spec.what} built a different graph when traced again (${mismatch}); a compiled replay needs a graph that depends only on its arguments and the parameters, not on randomness or state that changes between calls`);
   }
-  const nodes = first.nodes.map((n): TNode => {
-    if (n.kind !== 'other') return n;
-    const v1 = first.others[n.i]!, v2 = second.others[n.i]!;
+  // Leaves from outside: the same Value in both traces is read like a
+  // parameter; a new Value each time is a constant, the same in both.
+  const nodes = first.nodes as TNode[];
+  first.nodes.forEach((n, j) => { if (n.kind === 'other') nodes[j] = outsideLeaf(n.i); });
+  return { nodes, root: first.root, outputs: first.outputs, value, inputs: placeholderData(spec, 0) };
+
+  function outsideLeaf(k: number): TNode {
+    const v1 = first.others[k]!, v2 = second.others[k]!;
     if (v1 === v2) {
       let i = outside.get(v1);
       if (i === undefined) outside.set(v1, (i = spec.params.size + outside.size));
@@ -85,8 +90,7 @@ export function traceTwice(spec: TraceSpec, outside: Map<Value, number>): Flat &
       throw new TraceError(`${spec.where}: a constant in the graph of ${spec.what} changed between two traces (${v1._data}, then ${v2._data}): it was computed from data outside the graph (under noGrad, from Math.random, …), which a replay would freeze; compute it with Value ops`);
     }
     return { kind: 'const', v: v1._data };
-  });
-  return { nodes, root: first.root, outputs: first.outputs, value, inputs: placeholderData(spec, 0) };
+  }
 }
 
 /** Re-traces and throws a TraceError if the graph differs from `flat` (see {@link traceTwice}). */
@@ -140,9 +144,13 @@ function traceOnce(spec: TraceSpec, pass: number): [Raw, number] {
   const x = data.slice(0, spec.inputs).map((d) => new Value(d));
   const y = data.slice(spec.inputs).map((d) => new Value(d));
   // The second pass nudges every parameter, so a constant computed from one shows up as changed.
-  const params = [...spec.params.keys()];
-  const saved = params.map((p) => p._data);
-  if (pass === 1) for (const p of params) p._data += 0.375 + 0.5 * Math.abs(p._data);
+  const params = pass === 1 ? [...spec.params.keys()] : [];
+  const saved = new Float64Array(params.length);
+  for (let i = 0; i < params.length; i++) {
+    const p = params[i]!;
+    saved[i] = p._data;
+    p._data += 0.375 + 0.5 * Math.abs(p._data);
+  }
   let offence = '';
   const previous = setDataHook((v, how) => {
     const which = v._op ? `made by '${v._op}'` : 'a leaf';
@@ -156,7 +164,7 @@ function traceOnce(spec: TraceSpec, pass: number): [Raw, number] {
     result = spec.fn(x, y);
   } finally {
     setDataHook(previous);
-    params.forEach((p, i) => { p._data = saved[i]!; });
+    for (let i = 0; i < params.length; i++) params[i]!._data = saved[i]!;
   }
   // Reported even if the user's code caught the first throw.
   if (offence) throw new TraceError(offence);

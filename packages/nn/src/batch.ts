@@ -1,7 +1,7 @@
-import { MAX_LABELS, TraceError, Value, compileStep, noGrad, opText, topo, type CompiledStep, type ValueLike } from '@ugrad/engine';
+import { MAX_LABELS, TraceError, Value, compileStep, noGrad, opText, sum, topo, type CompiledStep, type ValueLike } from '@ugrad/engine';
 import { describe, nullable, oneOf, shape, str, typeError, whole } from '@ugrad/engine/internal';
-import { l2 } from './losses.js';
-import { sum } from '@ugrad/engine';
+import type { Dataset } from './datasets.js';
+import { checkLabelsFor, l2, type AccuracyRule } from './losses.js';
 import type { Module } from './module.js';
 import type { ResolvedLoss, TrainingMode } from './options.js';
 
@@ -200,6 +200,85 @@ export function compileBatchStep(c: StepContext, data: Prepared, eager: EagerSte
     throw new TraceError(`the compiled loss, ${got.loss}, differs from the loss function's, ${want.loss}, on the training set; a compiled loss must be the mean over samples of a per-sample term`);
   }
   return compiled;
+}
+
+/**
+ * @internal The steps a Trainer uses, chosen once: the compiled step for
+ * training unless `compile` rules it out (and why not), and for evaluation in
+ * eval mode the training step itself when the model traces the same graph
+ * there (an MLP does), else one compiled in eval mode, else eager — quietly,
+ * even with `compile: true`, which is about training.
+ */
+export class StepChoice {
+  readonly training: BatchStep;
+  /** Why training is eager; null when compiled. */
+  readonly eagerReason: string | null;
+  readonly #context: StepContext;
+  readonly #train: Prepared;
+  readonly #eager: EagerStep;
+  #eval: BatchStep | undefined;
+
+  constructor(context: StepContext, train: Prepared, compile: 'auto' | boolean) {
+    this.#context = context;
+    this.#train = train;
+    this.#eager = new EagerStep(context);
+    [this.training, this.eagerReason] = this.#choose(compile);
+  }
+
+  #choose(compile: 'auto' | boolean): [BatchStep, string | null] {
+    if (compile === false) return [this.#eager, 'options.compile is false'];
+    if (this.#context.loss.spec === null && compile !== true) return [this.#eager, 'a custom loss function is compiled only with options.compile: true'];
+    try {
+      return [compileBatchStep(this.#context, this.#train, this.#eager), null];
+    } catch (err) {
+      if (compile !== true) return [this.#eager, err instanceof Error ? err.message : String(err)];
+      if (!(err instanceof TraceError)) throw err;
+      throw new TraceError(`fit: could not compile the training step (options.compile is true; 'auto' would train eagerly): ${err.message}`, { cause: err });
+    }
+  }
+
+  /** The step for evaluation; call it with the model in eval mode the first time. */
+  eval(): BatchStep {
+    if (this.#eval !== undefined) return this.#eval;
+    const training = this.training;
+    if (!(training instanceof CompiledBatchStep)) return (this.#eval = this.#eager);
+    try {
+      training.check();
+      return (this.#eval = training);
+    } catch {
+      try {
+        return (this.#eval = compileBatchStep(this.#context, this.#train, this.#eager));
+      } catch {
+        return (this.#eval = this.#eager);
+      }
+    }
+  }
+
+  /** Whether evaluation is compiled (and so never calls the model). */
+  get compiledEval(): boolean {
+    return this.#eval instanceof CompiledBatchStep;
+  }
+}
+
+/** @internal A dataset as a batch step reads it: labels converted by the loss table (checked, named `${what}.y`), and target rows for a compiled step. */
+export function prepare(loss: ResolvedLoss, width: number, data: Dataset, where: string, what: string): Prepared {
+  const spec = loss.spec;
+  if (spec === null) return { X: data.X, y: data.y, rows: [] };
+  const y = spec.targets(data.y, width, where, `${what}.y`);
+  return { X: data.X, y, rows: y.map((t) => spec.targetRow(t, width)) };
+}
+
+/**
+ * @internal How accuracy is counted for these targets: from the loss table,
+ * or for a custom loss by sign (one output) or argmax; null when not tracked.
+ * The labels are checked for the rule.
+ */
+export function accuracyRule(loss: ResolvedLoss, y: readonly number[], width: number, wanted: boolean | undefined, where: string): AccuracyRule | null {
+  const spec = loss.spec;
+  if (wanted === false || (wanted === undefined && (spec === null || !spec.accuracyByDefault))) return null;
+  const rule: AccuracyRule | null = spec !== null ? spec.accuracy(y, width) : width === 1 ? { kind: 'threshold', at: 0 } : { kind: 'argmax' };
+  checkLabelsFor(rule ?? { kind: 'threshold', at: 0 }, y, width, where, 'data.y', ' for accuracy');
+  return rule;
 }
 
 // Whether every parameter's gradient is finite (a plain loop: it runs after every compiled step).

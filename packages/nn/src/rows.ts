@@ -11,7 +11,7 @@ import type { Dataset } from './datasets.js';
 export const datasetCheck: Check<Dataset> = (data, where, what) => {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw typeError(where, what, 'a dataset { X, y }', data);
   const { X, y } = data as Partial<Dataset>;
-  const prefix = what === 'data' ? '' : `${what}.`;
+  const prefix = what === '' ? '' : `${what}.`;
   const rowsX = rows(X, where, `${prefix}X`);
   return { X: rowsX, y: labels(y, rowsX.length, where, `${prefix}X`, `${prefix}y`) };
 };

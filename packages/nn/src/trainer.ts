@@ -1,14 +1,14 @@
-import { TraceError, Value, noGrad } from '@ugrad/engine';
-import { arrayOf, describe, finite, instance, rate, str, typeError, withContext, type Check } from '@ugrad/engine/internal';
-import { CompiledBatchStep, EagerStep, NonFiniteError, compileBatchStep, type BatchStep, type Model, type Prepared, type StepContext } from './batch.js';
+import { Value, noGrad } from '@ugrad/engine';
+import { arrayOf, describe, instance, rate, str, typeError, withContext, type Check } from '@ugrad/engine/internal';
+import { NonFiniteError, StepChoice, accuracyRule, prepare, type Model, type Prepared, type StepContext } from './batch.js';
 import { EarlyStopping, EpochTotals, type EpochInfo, type StepInfo } from './callbacks.js';
 import { trainTestSplit, type Dataset } from './datasets.js';
-import { checkLabelsFor, countCorrect, type AccuracyRule } from './losses.js';
+import { countCorrect, type AccuracyRule } from './losses.js';
 import { Module, primitive, type AnyModule } from './module.js';
 import { Optimizer, SGD, clipGradNorm } from './optim.js';
 import { parseFitOptions, type FitOptions, type ResolvedLoss, type TrainingMode } from './options.js';
 import { Rng, setRngState } from './random.js';
-import { rows } from './rows.js';
+import { datasetCheck, rows } from './rows.js';
 import { scheduleFromSpec, type Schedule } from './schedule.js';
 import { checkTrainerState, type History, type TrainerState } from './trainer-state.js';
 
@@ -62,12 +62,9 @@ export class Trainer {
   readonly #early: EarlyStopping | null;
   readonly #totals = new EpochTotals();
   readonly #context: StepContext;
-  readonly #eager: EagerStep;
   #schedule: ((step: number) => number) | null;
-  // The step for training, and the one for evaluation in eval mode (undefined until first needed).
-  #stepper: BatchStep;
-  #evalStepper: BatchStep | undefined;
-  #eagerReason: string | null;
+  // The steps for training and for evaluation.
+  #steps!: StepChoice;
   #rng: Rng;
   #step = 0;
   #epoch = 0;
@@ -84,8 +81,8 @@ export class Trainer {
     if (!(model instanceof Module)) throw typeError(where, 'model', 'a Module', model);
     const o = parseFitOptions(where, options, false);
     this.#early = o.earlyStopping === undefined ? null : new EarlyStopping(o.earlyStopping, o.validation !== undefined, where, 'options.earlyStopping');
-    const all = checkRows(data, where, 'data');
-    const given = typeof o.validation === 'object' ? checkRows(o.validation, where, 'options.validation', all.X[0]!.length) : null;
+    const all = datasetCheck(data, where, 'data');
+    const given = typeof o.validation === 'object' ? columns(datasetCheck(o.validation, where, 'options.validation'), all.X[0]!.length, where, 'options.validation') : null;
     const n = all.X.length;
     const nVal = typeof o.validation === 'number' ? Math.round(o.validation * n) : 0;
     if (typeof o.validation === 'number' && (nVal === 0 || nVal === n)) {
@@ -109,9 +106,9 @@ export class Trainer {
     if (loss.spec !== null && !loss.spec.outputs.ok(width)) throw new RangeError(`${where}: the ${loss.name} loss needs ${loss.spec.outputs.text}, but the model gives ${width}`);
     this.#loss = loss;
     this.#width = width;
-    const full = this.#targets(all, where, 'data');
-    this.#rule = this.#accuracyRule(full.y, o.accuracy, where);
-    if (given !== null) this.#targets(given, where, 'options.validation');
+    const full = prepare(loss, width, all, where, 'data');
+    this.#rule = accuracyRule(loss, full.y, width, o.accuracy, where);
+    const givenVal = given === null ? null : prepare(loss, width, given, where, 'options.validation');
     // a subclass may override parameters(): it must still list Values
     const params = arrayOf(instance(Value, 'a Value'))(model.parameters(), where, 'what model.parameters() returns');
     const own = new Set(params);
@@ -132,13 +129,13 @@ export class Trainer {
     this.#params = params;
     this.#rng = o.rng ?? new Rng(o.seed ?? 0);
     if (typeof o.validation === 'number') {
-      const split = trainTestSplit(full, { testFraction: o.validation, rng: this.#rng });
-      [this.data, this.validation] = [split.train, split.test];
+      const split = trainTestSplit({ X: full.X, y: full.y }, { testFraction: o.validation, rng: this.#rng });
+      [this.#train, this.#val] = [prepare(loss, width, split.train, where, 'data'), prepare(loss, width, split.test, where, 'data')];
     } else {
-      [this.data, this.validation] = [full, given === null ? null : this.#targets(given, where, 'options.validation')];
+      [this.#train, this.#val] = [full, givenVal];
     }
-    this.#train = this.#prepare(this.data);
-    this.#val = this.validation === null ? null : this.#prepare(this.validation);
+    this.data = { X: this.#train.X, y: this.#train.y };
+    this.validation = this.#val === null ? null : { X: this.#val.X, y: this.#val.y };
     this.#batchSize = o.batchSize ?? nTrain;
     this.#shuffle = o.shuffle ?? this.#batchSize < nTrain;
     this.#order = range(nTrain);
@@ -154,11 +151,10 @@ export class Trainer {
       zeroGrad: () => { for (const p of params) p.grad = 0; this.optimizer.zeroGrad(); },
       position: () => ({ step: this.#step, epoch: this.#epoch }),
     };
-    this.#eager = new EagerStep(this.#context);
     const modes = model.modules().map((m): [AnyModule, boolean] => [m, m.training]);
     model.train();
     try {
-      [this.#stepper, this.#eagerReason] = this.#choose(o.compile);
+      this.#steps = new StepChoice(this.#context, this.#train, o.compile);
     } catch (err) {
       // A step that cannot be compiled (compile: true) changes nothing: the modes and the caller's generator go back.
       for (const [m, on] of modes) m.training = on;
@@ -170,12 +166,12 @@ export class Trainer {
 
   /** How steps are computed: `'compiled'`, or `'eager'` (then {@link eagerReason} says why). */
   get mode(): TrainingMode {
-    return this.#stepper.mode;
+    return this.#steps.training.mode;
   }
 
   /** Why steps are computed eagerly, e.g. the message of the `TraceError` compiling met; null when compiled. */
   get eagerReason(): string | null {
-    return this.#eagerReason;
+    return this.#steps.eagerReason;
   }
 
   /** Everything so far; `stopReason` is set once training has stopped. */
@@ -223,7 +219,7 @@ export class Trainer {
       rows = this.#order.slice(this.#batch * this.#batchSize, (this.#batch + 1) * this.#batchSize);
       if (this.#schedule !== null) this.optimizer.lr = rate(this.#schedule(k), 'fit', `the learning rate options.schedule gave for step ${k}`);
       lr = this.optimizer.lr;
-      const run = this.#stepper.run(this.#train, rows, true);
+      const run = this.#steps.training.run(this.#train, rows, true);
       loss = run.loss;
       correct = this.#rule === null ? 0 : countCorrect(this.#rule, run.outputs, this.#width, rows.map((i) => this.#train.y[i]!));
       if (this.#clip !== null) clipGradNorm(this.#params, this.#clip);
@@ -274,7 +270,7 @@ export class Trainer {
   evaluate(data?: Dataset): Evaluation {
     if (data === undefined) return this.#evaluate(this.#val ?? this.#train);
     const where = 'Trainer.evaluate';
-    return this.#evaluate(this.#prepare(this.#targets(checkRows(data, where, 'data', this.#context.inputs), where, 'data')));
+    return this.#evaluate(prepare(this.#loss, this.#width, columns(datasetCheck(data, where, 'data'), this.#context.inputs, where, 'data'), where, 'data'));
   }
 
   /**
@@ -290,7 +286,7 @@ export class Trainer {
     const where = 'Trainer.predict';
     const checked = rows(X, where, 'X'), w = this.#width;
     if (checked[0]!.length !== this.#context.inputs) throw new RangeError(`${where}: expected the rows of X to have ${this.#context.inputs} columns like the training data, got ${checked[0]!.length}`);
-    const out = this.#inEvalMode(() => this.#evalStep().predict(checked));
+    const out = this.#inEvalMode(() => this.#steps.eval().predict(checked));
     return checked.map((_, s) => {
       const row = new Array<number>(w);
       for (let j = 0; j < w; j++) row[j] = out[s * w + j]!;
@@ -393,45 +389,13 @@ export class Trainer {
     throw new NonFiniteError('weight', value, { step: this.#step, epoch: this.#epoch }, name ?? null);
   }
 
-  // The compiled step unless options.compile rules it out, and why not.
-  #choose(compile: 'auto' | boolean): [BatchStep, string | null] {
-    if (compile === false) return [this.#eager, 'options.compile is false'];
-    if (this.#loss.spec === null && compile !== true) return [this.#eager, 'a custom loss function is compiled only with options.compile: true'];
-    try {
-      return [compileBatchStep(this.#context, this.#train, this.#eager), null];
-    } catch (err) {
-      if (compile !== true) return [this.#eager, err instanceof Error ? err.message : String(err)];
-      if (!(err instanceof TraceError)) throw err;
-      throw new TraceError(`fit: could not compile the training step (options.compile is true; 'auto' would train eagerly): ${err.message}`, { cause: err });
-    }
-  }
-
-  // Evaluation runs in eval mode: the training step itself when the model
-  // traces the same graph there (an MLP does), else one compiled in eval mode,
-  // else eager. Evaluation falls back quietly, even with compile: true, which is about training.
-  #evalStep(): BatchStep {
-    if (this.#evalStepper !== undefined) return this.#evalStepper;
-    const training = this.#stepper;
-    if (!(training instanceof CompiledBatchStep)) return (this.#evalStepper = this.#eager);
-    try {
-      training.check();
-      return (this.#evalStepper = training);
-    } catch {
-      try {
-        return (this.#evalStepper = compileBatchStep(this.#context, this.#train, this.#eager));
-      } catch {
-        return (this.#evalStepper = this.#eager);
-      }
-    }
-  }
-
   #evaluate(data: Prepared): Evaluation {
     const run = () => {
-      const { loss, outputs } = this.#evalStep().run(data, null, false);
+      const { loss, outputs } = this.#steps.eval().run(data, null, false);
       return this.#rule === null ? { loss } : { loss, accuracy: countCorrect(this.#rule, outputs, this.#width, data.y) / data.y.length };
     };
     // Once chosen, a compiled eval step computes without calling the model: no need to walk its modules twice to switch modes.
-    return this.#evalStepper instanceof CompiledBatchStep ? run() : this.#inEvalMode(run);
+    return this.#steps.compiledEval ? run() : this.#inEvalMode(run);
   }
 
   // Runs fn with the model in eval mode, then puts its mode back.
@@ -465,27 +429,6 @@ export class Trainer {
     this.#totals.reset();
     return info;
   }
-
-  // A dataset's labels as the loss takes them (the loss table's conversion), checked.
-  #targets(data: Dataset, where: string, what: string): Dataset {
-    const spec = this.#loss.spec;
-    return spec === null ? data : { X: data.X, y: spec.targets(data.y, this.#width, where, `${what}.y`) };
-  }
-
-  // How accuracy is counted, from the loss table (or, for a custom loss, by sign or argmax), with the labels checked for it.
-  #accuracyRule(y: readonly number[], wanted: boolean | undefined, where: string): AccuracyRule | null {
-    const spec = this.#loss.spec;
-    if (wanted === false || (wanted === undefined && spec !== null && !spec.accuracyByDefault)) return null;
-    if (wanted === undefined && spec === null) return null;
-    const rule: AccuracyRule | null = spec !== null ? spec.accuracy(y, this.#width) : this.#width === 1 ? { kind: 'threshold', at: 0 } : { kind: 'argmax' };
-    checkLabelsFor(rule ?? { kind: 'threshold', at: 0 }, y, this.#width, where, 'data.y', ' for accuracy');
-    return rule;
-  }
-
-  #prepare(data: Dataset): Prepared {
-    const spec = this.#loss.spec;
-    return { X: data.X, y: data.y, rows: spec === null ? [] : data.y.map((t) => spec.targetRow(t, this.#width)) };
-  }
 }
 
 // The trainers made by the constructor: a Proxy or Object.create of one passes
@@ -503,29 +446,8 @@ function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
 }
 
-// X: a non-empty array of equally long (`width`, or X[0]'s), non-empty rows of finite numbers; y: one finite number per row.
-// Returns copies, so what was checked is what trains (indices, not forEach: a hole is refused, not skipped).
-function checkRows(data: unknown, where: string, what: string, width?: number): Dataset {
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw typeError(where, what, 'a dataset { X, y }', data);
-  const { X, y } = data as Record<string, unknown>;
-  if (!Array.isArray(X)) throw typeError(where, `${what}.X`, 'an array of rows', X);
-  if (X.length === 0) throw new RangeError(`${where}: expected ${what}.X to have at least one row, got none`);
-  const first: unknown = X[0];
-  const w = width ?? (Array.isArray(first) ? first.length : 0);
-  const rows = new Array<number[]>(X.length);
-  for (let i = 0; i < X.length; i++) {
-    const row: unknown = X[i];
-    if (!Array.isArray(row)) throw typeError(where, `${what}.X[${i}]`, 'an array of numbers', row);
-    if (width !== undefined && row.length !== width) throw new RangeError(`${where}: expected ${what}.X to have ${width} columns like the training data, got ${row.length}`);
-    if (row.length === 0 || row.length !== w) throw new RangeError(`${where}: expected ${what}.X[${i}] to have ${w || 'at least one'} columns like ${what}.X[0], got ${row.length}`);
-    const copy = new Array<number>(w);
-    // The message (a string per number) only for a number that fails: digits has 92k.
-    for (let j = 0; j < w; j++) { const v: unknown = row[j]; copy[j] = Number.isFinite(v) ? v as number : finite(v, where, `${what}.X[${i}][${j}]`); }
-    rows[i] = copy;
-  }
-  if (!Array.isArray(y)) throw typeError(where, `${what}.y`, 'an array of numbers', y);
-  if (y.length !== X.length) throw new RangeError(`${where}: expected ${what}.y to have one label per row of ${what}.X (${X.length}), got ${y.length}`);
-  const labels = new Array<number>(y.length);
-  for (let i = 0; i < y.length; i++) { const v: unknown = y[i]; labels[i] = Number.isFinite(v) ? v as number : finite(v, where, `${what}.y[${i}]`); }
-  return { X: rows, y: labels };
+// The rows of a dataset must have as many columns as the training data's.
+function columns(data: Dataset, width: number, where: string, what: string): Dataset {
+  if (data.X[0]!.length !== width) throw new RangeError(`${where}: expected ${what}.X to have ${width} columns like the training data, got ${data.X[0]!.length}`);
+  return data;
 }

@@ -364,7 +364,7 @@ describe('trainTestSplit', () => {
     expectError(() => trainTestSplit(data, { testFraction: 0 }), RangeError, 'trainTestSplit: expected options.testFraction to be in (0, 1), got 0');
     expectError(() => trainTestSplit(data, { testFraction: 0.001 }), RangeError, 'trainTestSplit: testFraction 0.001 of 100 rows leaves the test set empty');
     expectError(() => trainTestSplit(data, { testFraction: 0.999 }), RangeError, 'trainTestSplit: testFraction 0.999 of 100 rows leaves the training set empty');
-    expectError(() => trainTestSplit({ X: [[1], [2]], y: [0] }), RangeError, 'trainTestSplit: expected y to have one value per row of X (2), got 1');
+    expectError(() => trainTestSplit({ X: [[1], [2]], y: [0] }), RangeError, 'trainTestSplit: expected data.y to have one value per row of data.X (2), got 1');
     expectError(() => trainTestSplit(null as unknown as Dataset), TypeError, 'trainTestSplit: expected data to be a dataset { X, y }, got null');
     expectError(() => trainTestSplit(data, { stratify: 'yes' as unknown as boolean }), TypeError, 'trainTestSplit: expected options.stratify to be a boolean, got string "yes"');
   });

@@ -682,9 +682,9 @@ describe('fit: bad input', () => {
   });
 
   it('data and model', () => {
-    expect(bad({}, { X: [[0, 0], [1]], y: [0, 1] })).toThrow(new RangeError('fit: expected data.X[1] to have 2 columns like data.X[0], got 1'));
+    expect(bad({}, { X: [[0, 0], [1]], y: [0, 1] })).toThrow(new RangeError('fit: expected data.X[1] to have 2 columns as data.X[0] does, got 1'));
     expect(bad({}, { X: [[0, NaN]], y: [0] })).toThrow(new RangeError('fit: expected data.X[0][1] to be a finite number, got NaN'));
-    expect(bad({}, { X: [[0, 0]], y: [0, 1] })).toThrow(new RangeError('fit: expected data.y to have one label per row of data.X (1), got 2'));
+    expect(bad({}, { X: [[0, 0]], y: [0, 1] })).toThrow(new RangeError('fit: expected data.y to have one value per row of data.X (1), got 2'));
     expect(bad({}, { X: [], y: [] })).toThrow(new RangeError('fit: expected data.X to have at least one row, got none'));
     expect(bad({}, [[0, 0]])).toThrow(new TypeError('fit: expected data to be a dataset { X, y }, got an array of length 1'));
     expect(bad({}, { X: [[0, 0, 0]], y: [1] })).toThrow(new RangeError('fit: the model cannot take data.X[0]: MLP.forward: expected 2 inputs, got 3'));

@@ -206,4 +206,65 @@ describe('the playground page', () => {
     expect(await value(page, 'step')).toBe(1);
     await page.screenshot({ path: path.join(shots, 'broken-url.png') });
   });
+
+  it('applies learning rate, regularisation, optimizer, batch size, speed and added points live, and says so', async () => {
+    const page = await open(`${fileUrl}#${formatState(copy(DEFAULTS))}`);
+    for (let k = 0; k < 12; k++) await page.click('#step-once');
+    const status = (): Promise<string> => page.locator('#status').innerText();
+    const edit = async (selector: string, text: string): Promise<void> => {
+      await page.fill(selector, text);
+      await page.press(selector, 'Enter');
+    };
+    await edit('#lr', '0.01');
+    expect(await value(page, 'step')).toBe(12);
+    expect(await status()).toBe('From step 12 on: learning rate 0.01 — applied live, training goes on.');
+    await page.selectOption('#reg', 'L1');
+    await edit('#regRate', '0.003');
+    expect(await status()).toContain('L1 regularisation at rate 0.003');
+    await page.selectOption('#opt', 'sgd');
+    expect(await status()).toContain('sgd (weights kept, fresh optimizer state)');
+    await edit('#batch', '4');
+    expect(await status()).toContain('batch size 4');
+    await page.selectOption('#speed', '1');
+    await page.click('#map', { position: { x: 200, y: 150 } });
+    expect(await status()).toContain('1 added point');
+    expect(await value(page, 'step')).toBe(12);
+    const { state } = parseState(await page.evaluate(() => location.hash));
+    expect(state).toMatchObject({ lr: 0.01, reg: 'L1', regRate: 0.003, optimizer: 'sgd', batch: 4 });
+    expect(state.points).toHaveLength(1);
+    // At one step per frame, a second of play is about a frame's worth of steps: paced, not reset.
+    await page.click('#play');
+    await page.waitForTimeout(1000);
+    await page.click('#play');
+    const after = await value(page, 'step');
+    expect(after).toBeGreaterThan(12);
+    expect(after).toBeLessThan(12 + 90);
+    // The same run in Node: the start, then each change at step 12.
+    const node = new Session(parseState(formatState(copy(DEFAULTS))).state);
+    for (let k = 0; k < 12; k++) node.step();
+    node.apply(state);
+    while (node.stepCount < after) node.step();
+    expect(await value(page, 'train-loss')).toBe(node.evaluateNow().trainLoss);
+  });
+
+  it('restarts on data, architecture, activation, features and seed, saying why', async () => {
+    const page = await open(`${fileUrl}#hidden=3`);
+    const restartsOn = async (act: () => Promise<unknown>, why: string): Promise<void> => {
+      await page.click('#step-once');
+      expect(await value(page, 'step')).toBe(1);
+      await act();
+      expect(await value(page, 'step')).toBe(0);
+      expect(await page.locator('#status').innerText()).toBe(`Training restarted from step 0: ${why}.`);
+    };
+    await restartsOn(() => page.click('#datasets [data-dataset=circles]'), 'the data changed');
+    await restartsOn(() => page.fill('#n', '150').then(() => page.press('#n', 'Enter')), 'the data changed');
+    await restartsOn(() => page.click('#layer-plus'), 'the architecture changed');
+    await restartsOn(() => page.click('#network [data-layer="1"][data-delta="1"]'), 'the architecture changed');
+    await restartsOn(() => page.selectOption('#act', 'relu'), 'the activation changed');
+    await restartsOn(() => page.click('#network [data-feature=x1sq]'), 'the input features changed');
+    await restartsOn(() => page.fill('#seed', '9').then(() => page.press('#seed', 'Enter')), 'the seed changed');
+    await restartsOn(() => page.click('#reset'), 'you pressed Reset');
+    const { state } = parseState(await page.evaluate(() => location.hash));
+    expect(state).toMatchObject({ data: 'circles', n: 150, hidden: [3, 4], activation: 'relu', features: ['x1', 'x2', 'x1sq'], seed: 9 });
+  });
 });

@@ -38,8 +38,14 @@ export class GraphPanel {
     const names = nouts.flatMap((n, l) => Array.from({ length: n }, (_, j) => neuronName(l, j, nouts)));
     this.#focus.replaceChildren(new Option('the whole graph', 'whole'), ...names.map((name, i) => new Option(`the part through ${name}`, String(i))));
     this.#focus.value = 'whole';
-    this.#sample.max = String(session.train.X.length - 1);
-    if (Number(this.#sample.value) > session.train.X.length - 1) this.#sample.value = '0';
+    this.fitSamples();
+  }
+
+  /** Keeps the sample number within the training set (which added points change). */
+  fitSamples(): void {
+    const n = this.#session!.train.X.length;
+    this.#sample.max = String(n - 1);
+    if (Number(this.#sample.value) > n - 1) this.#sample.value = '0';
   }
 
   /** Shows the part through neuron `index` (layer by layer). */

@@ -86,7 +86,8 @@ export class MapCanvas {
     ctx.fillStyle = '#fff';
     ctx.fillRect(M.left, M.top, plot, plot);
     const scale = this.#fill(session, options);
-    ctx.imageSmoothingEnabled = true;
+    // Smooth shading, but crisp cells when discretized: there is no in-between to show.
+    ctx.imageSmoothingEnabled = !options.discretize;
     if (scale !== null) ctx.drawImage(this.#cells, M.left, M.top, plot, plot);
     axes(ctx, session.extent, plot);
     this.#points(ctx, session, plot, options);

@@ -135,6 +135,7 @@ function update(next: State, notices: readonly string[] = []): void {
   const reasons = resetReasons(state, next);
   if (reasons.length > 0) return start(next, notices, reasons);
   const said = session.apply(next);
+  graphPanel.fitSamples();
   const redraw = next.showTest !== state.showTest || next.discretize !== state.discretize;
   state = copy(session.state);
   writeControls(state);

@@ -177,6 +177,11 @@ export function parseState(text: string, base: Readonly<State> = DEFAULTS): Pars
     state.points = points;
     if (bad > 0) notices.push(`Dropped ${bad} unreadable added point${bad === 1 ? '' : 's'} from pts (each is x,y,label with x and y in [-10, 10]).`);
   }
+  // A link that names no loss gets the one its dataset needs, without a word.
+  if (!params.has(KEYS.loss)) {
+    if (classCount(state) === 0) state.loss = 'mse';
+    else if (classCount(state) > 2) state.loss = 'crossEntropy';
+  }
   notices.push(...normalise(state));
   return { state, notices };
 }

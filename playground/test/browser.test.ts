@@ -267,4 +267,96 @@ describe('the playground page', () => {
     const { state } = parseState(await page.evaluate(() => location.hash));
     expect(state).toMatchObject({ data: 'circles', n: 150, hidden: [3, 4], activation: 'relu', features: ['x1', 'x2', 'x1sq'], seed: 9 });
   });
+
+  it('shows a neuron\'s or a feature\'s output on the map while hovered, and the output again after', async () => {
+    const page = await open(`${fileUrl}#hidden=4,3&feat=x1,x2,x1x2`);
+    const legend = (): Promise<string> => page.locator('#map-legend .what').innerText();
+    expect(await legend()).toBe('Shading: the model\'s class');
+    await page.hover('#network [data-name="L1.n2"]');
+    expect(await legend()).toBe('Shading: neuron L1.n2\'s output');
+    await page.hover('#network [data-feature=x1x2]');
+    expect(await legend()).toBe('Shading: input x₁x₂');
+    await page.hover('#datasets');
+    expect(await legend()).toBe('Shading: the model\'s class');
+    // Clicking a neuron shows its part of the computation graph.
+    await page.click('#network [data-name="L0.n1"]');
+    expect(await page.inputValue('#focus')).toBe('1');
+    expect(await page.locator('#graph-message').innerText()).toContain('the part that flows through L0.n1');
+    expect(await page.getAttribute('#network [data-name="L0.n1"]', 'class')).toContain('selected');
+  });
+
+  it('discretizes the output, shows the test data, redraws data and offers a thumbnail per dataset', async () => {
+    const page = await open(`${fileUrl}#hidden=4`);
+    // The share of the plot's pixels in one of the two full class colours.
+    const flat = (): Promise<number> => page.$eval('#map', (canvas) => {
+      // Read through a copy made for reading, so the page's own canvas is not asked to read back.
+      const c = document.createElement('canvas');
+      c.width = (canvas as HTMLCanvasElement).width;
+      c.height = (canvas as HTMLCanvasElement).height;
+      const ctx = c.getContext('2d', { willReadFrequently: true })!;
+      ctx.drawImage(canvas as HTMLCanvasElement, 0, 0);
+      const { data } = ctx.getImageData(0, 0, c.width, c.height);
+      let hits = 0, total = 0;
+      for (let y = Math.floor(c.height * 0.1); y < c.height * 0.85; y += 3) {
+        for (let x = Math.floor(c.width * 0.15); x < c.width * 0.95; x += 3) {
+          const i = 4 * (y * c.width + x);
+          total++;
+          // classRGB(label, 0.65): 255 + (c − 255)·0.65 for orange (245,147,34) and blue (8,119,189)
+          const orange = Math.abs(data[i]! - 248.5) < 2 && Math.abs(data[i + 1]! - 184.8) < 2 && Math.abs(data[i + 2]! - 111.35) < 2;
+          const blue = Math.abs(data[i]! - 94.45) < 2 && Math.abs(data[i + 1]! - 166.6) < 2 && Math.abs(data[i + 2]! - 212.1) < 2;
+          if (orange || blue) hits++;
+        }
+      }
+      return hits / total;
+    });
+    await page.waitForFunction(() => !document.getElementById('map-legend')!.textContent!.includes('computing'));
+    expect(await flat()).toBeLessThan(0.3);
+    await page.check('#disc');
+    expect(await flat()).toBeGreaterThan(0.8);
+    expect(parseState(await page.evaluate(() => location.hash)).state.discretize).toBe(true);
+    await page.check('#showTest');
+    expect(parseState(await page.evaluate(() => location.hash)).state.showTest).toBe(true);
+    await page.click('#step-once');
+    await page.click('#regenerate');
+    expect(await value(page, 'step')).toBe(1);
+    expect(await page.locator('#status').innerText()).toContain('freshly drawn data');
+    expect(parseState(await page.evaluate(() => location.hash)).state.regen).toBe(1);
+    expect(await page.locator('#datasets button[data-dataset]').count()).toBe(7);
+    for (const name of ['moons', 'circles', 'spiral', 'xor', 'blobs', 'plane', 'gauss']) {
+      expect(await page.locator(`#datasets [data-dataset=${name}] canvas`).count()).toBe(1);
+    }
+    await page.locator('#output-panel').screenshot({ path: path.join(shots, 'output-discretized.png') });
+  });
+
+  it('removes an added point when it is clicked again, and draws added points as squares', async () => {
+    const page = await open(`${fileUrl}#n=100&test=20`);
+    await page.click('#map', { position: { x: 120, y: 120 } });
+    await page.click('#map', { position: { x: 300, y: 300 }, modifiers: ['Shift'] });
+    let { state } = parseState(await page.evaluate(() => location.hash));
+    expect(state.points.map((p) => p.label)).toEqual([0, 1]);
+    // Top left of the map is small x, large y; bottom right the opposite.
+    expect(state.points[0]!.x).toBeLessThan(state.points[1]!.x);
+    expect(state.points[0]!.y).toBeGreaterThan(state.points[1]!.y);
+    expect(await page.getAttribute('#sample', 'max')).toBe(String(80 + 2 - 1));
+    await page.locator('#map-box').screenshot({ path: path.join(shots, 'added-points.png') });
+    await page.click('#map', { position: { x: 121, y: 119 } });
+    ({ state } = parseState(await page.evaluate(() => location.hash)));
+    expect(state.points.map((p) => p.label)).toEqual([1]);
+    expect(await page.locator('#status').innerText()).toContain('1 added point');
+  });
+
+  for (const width of [390, 1024]) {
+    it(`lays out at ${width} px without sideways scrolling, every control reachable`, async () => {
+      const page = await open(`${fileUrl}#hidden=6,6&showTest=1`, width, 900);
+      await page.click('#step-once');
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      for (const id of ['play', 'lr', 'opt', 'act', 'reg', 'regRate', 'loss', 'batch', 'speed', 'n', 'noise', 'hidden', 'layer-plus', 'map', 'copy-code', 'sample', 'focus']) {
+        const box = await page.locator(`#${id}`).boundingBox();
+        expect(box, id).not.toBeNull();
+        expect(box!.x, id).toBeGreaterThanOrEqual(0);
+        expect(box!.x + box!.width, id).toBeLessThanOrEqual(width);
+      }
+      await page.screenshot({ path: path.join(shots, `layout-${width}.png`), fullPage: true });
+    });
+  }
 });

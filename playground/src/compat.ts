@@ -112,7 +112,8 @@ export function divergence(err: unknown): string | null {
   if (!(err instanceof Error)) return null;
   const numbers = (text: string): string => text
     .replace(/"([\w.]+)"/g, (_, name: string) => shortName(name))
-    .replace(/-?\d+\.\d+(?:e[+-]?\d+)?|-?\d+e[+-]?\d+/g, (n) => fmt(Number(n)));
+    .replace(/-?\d+\.\d+(?:e[+-]?\d+)?|-?\d+e[+-]?\d+/g, (n) => fmt(Number(n)))
+    .replace(/-?Infinity|NaN/g, nonFinite);
   const loss = /loss became (\S+) at step \d+ \(epoch \d+\)(?:; first non-finite value: (.*))?$/.exec(err.message);
   if (loss) return `the loss became ${nonFinite(loss[1]!)}${loss[2] ? ` (first non-finite value: ${numbers(loss[2])})` : ''}`;
   const grad = /the gradient of parameter "([^"]+)" became (\S+) at step/.exec(err.message);

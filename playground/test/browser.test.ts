@@ -359,4 +359,80 @@ describe('the playground page', () => {
       await page.screenshot({ path: path.join(shots, `layout-${width}.png`), fullPage: true });
     });
   }
+
+  it('says clearly where and why training diverged, apart from the settings notice, with every readout formatted', async () => {
+    const page = await open(`${fileUrl}#opt=sgd&lr=10&loss=mse&act=relu&hidden=16,16&feat=x1,x2,x1sq,x2sq`);
+    await page.click('#play');
+    await page.waitForSelector('#divergence:not([hidden])');
+    const step = await value(page, 'step');
+    const text = await page.locator('#divergence').innerText();
+    expect(text).toContain(`Training stopped at step ${step}: the loss became +∞`);
+    expect(text).toContain('Try a lower learning rate (now 10), then Reset');
+    expect(text).not.toMatch(/\bfit\b/);
+    expect(await page.isHidden('#notice')).toBe(true);
+    expect(await page.getAttribute('#play', 'aria-pressed')).toBe('false');
+    // No stale readout: the losses are of this very step, and nothing prints 16 digits.
+    expect(await page.$eval('#train-loss', (el) => Number((el as HTMLElement).dataset.step))).toBe(step);
+    const shown = await page.locator('#topbar, #readouts, #network-panel .legend, #divergence, #graph-panel').allInnerTexts();
+    for (const t of shown) expect(t).not.toMatch(/\d\.\d{6,}|e\+\d{3}\d|NaN\d/);
+    await page.screenshot({ path: path.join(shots, 'divergence.png') });
+    // A lower learning rate and a fresh start; the notice goes away.
+    await page.fill('#lr', '0.001');
+    await page.press('#lr', 'Enter');
+    await page.click('#reset');
+    expect(await page.isHidden('#divergence')).toBe(true);
+    for (let k = 0; k < 10; k++) await page.click('#step-once');
+    expect(await value(page, 'step')).toBe(10);
+    expect(await page.isHidden('#divergence')).toBe(true);
+  });
+
+  it('never leaves the graph panel blank: a big graph shows one neuron\'s part, with the message in view', async () => {
+    const page = await open(`${fileUrl}#hidden=16,16`, 1400, 900);
+    await page.click('#step-once');
+    await page.locator('#graph-panel').scrollIntoViewIfNeeded();
+    const message = await page.locator('#graph-message').innerText();
+    expect(message).toMatch(/whole graph has [\d\u202f]+ nodes, too many to draw \(up to 400\), so this is the part that flows through out: \d+ nodes/);
+    const nodes = await page.locator('#graph .node').count();
+    expect(nodes).toBeGreaterThan(20);
+    expect(nodes).toBeLessThan(400);
+    // The message stays in view above the graph, however the graph is scrolled.
+    await page.locator('#graph-scroll').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    const [msg, scroll] = await Promise.all([page.locator('#graph-message').boundingBox(), page.locator('#graph-scroll').boundingBox()]);
+    expect(msg!.y + msg!.height).toBeLessThanOrEqual(scroll!.y);
+    expect(await page.isEnabled('#focus option[value=whole]')).toBe(false);
+    // The chain rule at the output neuron's node: its grad is what its user passed back.
+    await page.click('#graph .node.neuron >> text=out');
+    expect(await page.locator('#explain h3').innerText()).toMatch(/^out = /);
+    expect(await page.locator('#explain').innerText()).toContain('Where its grad comes from');
+    // Another neuron, picked from the menu: its part, with its users drawn but not expanded.
+    await page.selectOption('#focus', { label: 'the part through L0.n3' });
+    expect(await page.locator('#graph-message').innerText()).toContain('flows through L0.n3');
+    await page.click('#graph .node.neuron >> text=L0.n3');
+    expect(await page.locator('#explain').innerText()).toContain('the sum of what each user passed back (16 users)');
+    await page.locator('#graph-panel').screenshot({ path: path.join(shots, 'graph-part.png') });
+  });
+
+  it('points from a learnt sample, whose grads are all 0, to one that still has a gradient', async () => {
+    const page = await open(`${fileUrl}#hidden=8&lr=0.1`);
+    await page.selectOption('#speed', 'Infinity');
+    await page.click('#play');
+    await page.waitForFunction(() => Number(document.getElementById('train-acc')!.dataset.value) >= 0.9, null, { timeout: 30_000 });
+    await page.click('#play');
+    // Some sample the model gets right with margin has hinge loss 0 and no gradient.
+    let zero = -1;
+    for (let i = 0; i < 40 && zero < 0; i++) {
+      await page.fill('#sample', String(i));
+      await page.press('#sample', 'Enter');
+      if (await page.isVisible('#graph-hint')) zero = i;
+    }
+    expect(zero).toBeGreaterThanOrEqual(0);
+    const hint = await page.locator('#graph-hint').innerText();
+    expect(hint).toMatch(new RegExp(`^Sample ${zero}'s loss is 0, so every grad is 0`));
+    if (hint.includes('still has a gradient')) {
+      await page.click('#graph-hint button');
+      expect(Number(await page.inputValue('#sample'))).not.toBe(zero);
+      expect(await page.isHidden('#graph-hint')).toBe(true);
+      expect(await page.locator('#graph .node.param .grad:not(.pos):not(.neg)').count()).toBeLessThan(await page.locator('#graph .node.param').count());
+    }
+  });
 });

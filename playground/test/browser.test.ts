@@ -6,6 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../test/browser.js';
 import { build, serve } from '../build.js';
+import { runScript } from './run-script.js';
 import { Session } from '../src/session.js';
 import { DEFAULTS, copy, formatState, parseState } from '../src/state.js';
 
@@ -434,5 +435,27 @@ describe('the playground page', () => {
       expect(await page.isHidden('#graph-hint')).toBe(true);
       expect(await page.locator('#graph .node.param .grad:not(.pos):not(.neg)').count()).toBeLessThan(await page.locator('#graph .node.param').count());
     }
+  });
+
+  it('copies the experiment as code that prints, run in Node, the page\'s losses at its step, bit for bit', async () => {
+    // relu and SGD: Chromium's Math.tanh and ** (Adam's β^t) round differently from Node 20's in the last bit.
+    const page = await open(`${fileUrl}#data=spiral&classes=3&hidden=6,4&act=relu&opt=sgd&lr=0.3&feat=x1,x2,sinx1`);
+    for (let k = 0; k < 8; k++) await page.click('#step-once');
+    await page.fill('#lr', '0.1');
+    await page.press('#lr', 'Enter');
+    await page.selectOption('#reg', 'L2');
+    await page.fill('#regRate', '0.001');
+    await page.press('#regRate', 'Enter');
+    await page.click('#map', { position: { x: 150, y: 150 }, modifiers: ['Shift'] });
+    await page.selectOption('#speed', '5');
+    await page.click('#play');
+    await page.waitForFunction(() => Number(document.getElementById('step')!.dataset.value) >= 40);
+    await page.click('#copy-code');
+    const code = await page.inputValue('#code');
+    const [step, train, test] = await Promise.all([value(page, 'step'), page.$eval('#train-loss', (el) => (el as HTMLElement).dataset.value), page.$eval('#test-loss', (el) => (el as HTMLElement).dataset.value)]);
+    expect(await page.$eval('#train-loss', (el) => Number((el as HTMLElement).dataset.step))).toBe(step);
+    expect(code).toContain(`replayed to step ${step}`);
+    expect(runScript('from-chromium', code)).toBe(`step ${step}: training loss ${train}, test loss ${test}`);
+    await page.locator('#code-panel').screenshot({ path: path.join(shots, 'copy-as-code.png') });
   });
 });

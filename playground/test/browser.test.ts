@@ -458,4 +458,35 @@ describe('the playground page', () => {
     expect(runScript('from-chromium', code)).toBe(`step ${step}: training loss ${train}, test loss ${test}`);
     await page.locator('#code-panel').screenshot({ path: path.join(shots, 'copy-as-code.png') });
   });
+
+  it('learns every problem type in the page: each loss falls, the map shades classes or values', async () => {
+    const page = await open(`${fileUrl}#hidden=8,8&feat=x1,x2,x1sq,x2sq,x1x2`, 1400, 1000);
+    await page.selectOption('#speed', 'Infinity');
+    for (const data of ['moons', 'circles', 'spiral', 'xor', 'blobs', 'plane', 'gauss']) {
+      await page.click(`#datasets [data-dataset=${data}]`);
+      const start = await value(page, 'train-loss');
+      await page.click('#play');
+      await page.waitForFunction(() => Number(document.getElementById('step')!.dataset.value) >= 400, null, { timeout: 30_000 });
+      await page.click('#play');
+      const end = await value(page, 'train-loss');
+      expect(end, data).toBeLessThan(start * (data === 'gauss' ? 0.8 : 0.5));
+      const regression = data === 'plane' || data === 'gauss';
+      expect(await page.inputValue('#loss'), data).toBe(regression ? 'mse' : 'hinge');
+      expect(await page.isVisible('#acc-plot'), data).toBe(!regression);
+      await page.waitForFunction(() => !document.getElementById('map-legend')!.textContent!.includes('computing'));
+      expect(await page.locator('#map-legend .what').innerText()).toBe(`Shading: the model's ${regression ? 'output' : 'class'}`);
+      await page.locator('main').screenshot({ path: path.join(shots, `problem-${data}.png`) });
+    }
+    // Three classes: cross-entropy, one output per class.
+    await page.click('#datasets [data-dataset=spiral]');
+    await page.fill('#classes', '3');
+    await page.press('#classes', 'Enter');
+    expect(await page.inputValue('#loss')).toBe('crossEntropy');
+    expect(await page.locator('#network .node.neuron.output').count()).toBe(3);
+    await page.click('#play');
+    await page.waitForFunction(() => Number(document.getElementById('step')!.dataset.value) >= 600, null, { timeout: 30_000 });
+    await page.click('#play');
+    expect(await value(page, 'train-acc')).toBeGreaterThan(0.6);
+    await page.locator('main').screenshot({ path: path.join(shots, 'problem-spiral-3.png') });
+  }, 120_000);
 });

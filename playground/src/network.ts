@@ -57,6 +57,13 @@ export class NetworkView {
       else if (el.dataset.neuron !== undefined) events.select(Number(el.dataset.neuron));
       else events.resize(Number(el.dataset.layer), Number(el.dataset.delta));
     });
+    // Neurons are focusable; Enter or Space does what a click does.
+    root.addEventListener('keydown', (e) => {
+      const el = (e.target as Element).closest<HTMLElement>('[data-neuron]');
+      if (el === null || (e.key !== 'Enter' && e.key !== ' ')) return;
+      e.preventDefault();
+      events.select(Number(el.dataset.neuron));
+    });
     const hover = (e: Event): void => {
       const el = (e.target as Element).closest<HTMLElement>('[data-feature],[data-neuron]');
       if (el?.dataset.neuron !== undefined) events.hover({ kind: 'neuron', index: Number(el.dataset.neuron), name: el.dataset.name! });

@@ -196,6 +196,16 @@ describe('the playground page', () => {
     expect(await page.locator('#network .node.neuron').count()).toBe(3 + 1);
   });
 
+  it('falls back field by field for bad values of the new settings, keeping the good ones', async () => {
+    const page = await open(`${fileUrl}#feat=x1,zz&reg=L7&regRate=-2&showTest=maybe&disc=1&regen=x&data=gauss&hidden=5&lr=0.1`);
+    const notice = await page.locator('#notice').innerText();
+    for (const part of ['feat="x1,zz"', 'reg="L7"', 'regRate="-2"', 'showTest="maybe"', 'regen="x"']) expect(notice).toContain(part);
+    const { state } = parseState(await page.evaluate(() => location.hash));
+    expect(state).toMatchObject({ features: ['x1', 'x2'], reg: 'none', regRate: 0, showTest: false, regen: 0, discretize: true, data: 'gauss', hidden: [5], lr: 0.1, loss: 'mse' });
+    expect(await page.isChecked('#disc')).toBe(true);
+    expect(await page.isChecked('#showTest')).toBe(false);
+  });
+
   it('falls back to defaults with a visible notice for a broken URL, and still trains', async () => {
     const page = await open(`${httpUrl}#data=bananas&hidden=-3,x&n=-5&lr=abc&%3Cb%3E=1`);
     expect(await page.isVisible('#notice')).toBe(true);
@@ -284,6 +294,11 @@ describe('the playground page', () => {
     expect(await page.inputValue('#focus')).toBe('1');
     expect(await page.locator('#graph-message').innerText()).toContain('the part that flows through L0.n1');
     expect(await page.getAttribute('#network [data-name="L0.n1"]', 'class')).toContain('selected');
+    // And from the keyboard: focus a neuron, press Enter.
+    await page.focus('#network [data-name="L1.n0"]');
+    expect(await legend()).toBe('Shading: neuron L1.n0\'s output');
+    await page.keyboard.press('Enter');
+    expect(await page.locator('#graph-message').innerText()).toContain('the part that flows through L1.n0');
   });
 
   it('discretizes the output, shows the test data, redraws data and offers a thumbnail per dataset', async () => {

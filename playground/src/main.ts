@@ -62,21 +62,22 @@ let features: Float64Array[] = [];
 let playing = false;
 let lastMaps: Maps | null = null;
 
-/** A view redrawn on a time budget, when what it shows (its `key`) has changed. */
+/** A view redrawn on a time budget, when what it shows (its `key`) has changed, at most every `every` ms while training. */
 interface View {
   visible: () => boolean;
   key: () => string;
   draw: () => void;
+  every: number;
   next: number;
   shown: string;
 }
 const weights = (): string => `${session.stepCount}/${session.history.length}`;
 const evals = (): string => `${session.evals.length}/${session.history.length}`;
 const views: View[] = [
-  { visible: () => networkPanel.offsetParent !== null, key: () => `${weights()}/${lastMaps?.step}`, draw: () => network.draw(session.model), next: 0, shown: '' },
-  { visible: () => graphBox.offsetParent !== null, key: weights, draw: () => graphPanel.show(), next: 0, shown: '' },
-  { visible: () => true, key: evals, draw: () => curves.draw(session, 0), next: 0, shown: '' },
-  { visible: () => !accPlot.hidden, key: evals, draw: () => curves.draw(session, 1), next: 0, shown: '' },
+  { visible: () => networkPanel.offsetParent !== null, key: () => `${weights()}/${lastMaps?.step}`, draw: () => network.draw(session.model), every: 200, next: 0, shown: '' },
+  { visible: () => graphBox.offsetParent !== null, key: weights, draw: () => graphPanel.show(), every: 300, next: 0, shown: '' },
+  { visible: () => true, key: evals, draw: () => curves.draw(session, 0), every: 400, next: 0, shown: '' },
+  { visible: () => !accPlot.hidden, key: evals, draw: () => curves.draw(session, 1), every: 400, next: 0, shown: '' },
 ];
 
 function mapOptions(): MapOptions {
@@ -225,7 +226,7 @@ function frame(): void {
     const cost = performance.now() - began;
     timing.views[views.indexOf(v)]! += cost;
     v.shown = key;
-    v.next = began + Math.max(100, cost * BUDGET);
+    v.next = began + Math.max(v.every, cost * BUDGET);
     break;
   }
   // The map (and the thumbnails) from whatever time is left, at least a row.

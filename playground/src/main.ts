@@ -200,7 +200,7 @@ function refresh(): void {
   if (session.diverged === null) divergenceBox.hidden = true;
 }
 
-/** Where the time goes, for the speed test: milliseconds in training, each view and the maps, and frames. */
+/** Where the time goes (milliseconds in training, each view, the maps; frames): the speed test reports the training share. */
 const timing = { frames: 0, train: 0, views: [0, 0, 0, 0], maps: 0, thumbs: 0 };
 (window as unknown as { playgroundTiming: typeof timing }).playgroundTiming = timing;
 let frameStart = 0;

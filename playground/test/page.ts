@@ -52,17 +52,19 @@ export async function open(url: string, width = 1400, height = 1250): Promise<Pa
 /** An output's exact value (its data-value). */
 export const value = (page: Page, id: string): Promise<number> => page.$eval(`#${id}`, (el) => Number((el as HTMLElement).dataset.value));
 
-/** Steps per second while playing at full speed for `ms`, measured on the page's own counter. */
-async function rate(page: Page, ms: number): Promise<number> {
+type Timing = { train: number };
+const timing = (page: Page): Promise<number> => page.evaluate(() => (window as unknown as { playgroundTiming: Timing }).playgroundTiming.train);
+
+/** Steps per second while playing at full speed for `ms`, measured on the page's own counter, and the share of the time spent training. */
+async function rate(page: Page, ms: number): Promise<{ steps: number; share: number }> {
   await page.bringToFront();
   await page.click('#play');
   await page.waitForTimeout(600);
-  const s0 = await value(page, 'step');
-  const t0 = await page.evaluate(() => performance.now());
+  const [s0, t0, train0] = await Promise.all([value(page, 'step'), page.evaluate(() => performance.now()), timing(page)]);
   await page.waitForTimeout(ms);
-  const [s1, t1] = await Promise.all([value(page, 'step'), page.evaluate(() => performance.now())]);
+  const [s1, t1, train1] = await Promise.all([value(page, 'step'), page.evaluate(() => performance.now()), timing(page)]);
   await page.click('#play');
-  return (s1 - s0) / ((t1 - t0) / 1000);
+  return { steps: (s1 - s0) / ((t1 - t0) / 1000), share: (train1 - train0) / (t1 - t0) };
 }
 
 const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -80,18 +82,20 @@ export async function closePages(): Promise<void> {
  * hidden by CSS: the two pages measured in turns, as the machine's load changes by the
  * second; the ratio is the median of each round's pair.
  */
-export async function drawnVersusHidden(hidden: string, rounds: number, ms: number): Promise<{ drawn: number; bare: number; ratio: number }> {
+export async function drawnVersusHidden(hidden: string, rounds: number, ms: number): Promise<{ drawn: number; bare: number; ratio: number; shares: [number, number] }> {
   const url = `${fileUrl}#hidden=${hidden}`;
   const drawn = await open(url), bare = await open(url);
   await bare.addStyleTag({ content: '#network-panel, #graph-panel { display: none !important; }' });
   for (const page of [drawn, bare]) await page.selectOption('#speed', 'Infinity');
-  const rates: [number[], number[]] = [[], []];
+  const rates: [number[], number[]] = [[], []], shares: [number[], number[]] = [[], []];
   for (let r = 0; r < rounds; r++) {
     // Alternate which goes first, so neither always follows the other's leftovers.
-    const first = r % 2 === 0 ? 0 : 1;
-    rates[first].push(await rate(first === 0 ? drawn : bare, ms));
-    rates[1 - first]!.push(await rate(first === 0 ? bare : drawn, ms));
+    for (const k of r % 2 === 0 ? [0, 1] as const : [1, 0] as const) {
+      const { steps, share } = await rate(k === 0 ? drawn : bare, ms);
+      rates[k].push(steps);
+      shares[k].push(share);
+    }
   }
-  return { drawn: median(rates[0]), bare: median(rates[1]), ratio: median(rates[0].map((d, r) => d / rates[1][r]!)) };
+  return { drawn: median(rates[0]), bare: median(rates[1]), ratio: median(rates[0].map((d, r) => d / rates[1][r]!)), shares: [median(shares[0]), median(shares[1])] };
 }
 

@@ -196,3 +196,31 @@ describe('divergence', () => {
     }
   });
 });
+
+describe('the maps', () => {
+  it('hold every neuron\'s output at each cell centre, as the model computes it there', async () => {
+    const { GridJob, GRID, cellCentre } = await import('../src/grid.js');
+    const { featureRow } = await import('../src/problems.js');
+    const s = run(session('hidden=3,2&feat=x1,x2,x1x2&act=relu'), 5);
+    const job = new GridJob(s);
+    job.start();
+    let maps = null;
+    while (maps === null) maps = job.work(Infinity);
+    expect(maps.step).toBe(5);
+    expect(maps.neurons).toHaveLength(3 + 2 + 1);
+    for (const [row, col] of [[0, 0], [17, 40], [GRID - 1, GRID - 1]] as const) {
+      let h: number[] = featureRow(s.state.features, ...cellCentre(s.extent, row, col));
+      const all: number[] = [];
+      for (const layer of s.model.layers) {
+        h = noGrad(() => layer.forward(h).map((v) => v.data));
+        all.push(...h);
+      }
+      all.forEach((v, j) => expect(maps!.neurons[j]![row * GRID + col]).toBe(v));
+    }
+    // Training on does not tear a map under way: it was taken from the weights at start().
+    job.start();
+    run(s, 1);
+    while ((maps = job.work(Infinity)) === null);
+    expect(maps.step).toBe(5);
+  });
+});

@@ -1,12 +1,8 @@
 import { defineConfig } from 'vitest/config';
 import SummaryLine from './test/summary-reporter.js';
 
-// Tests import packages by name; the custom condition points them at src/, so nothing is built first.
-const conditions = ['@ugrad/source', 'import', 'module', 'node', 'default'];
-
+// Tests import packages by name; inside the workspace their exports point at src/, so nothing is built first.
 export default defineConfig({
-  resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions: ['@ugrad/source'] } },
   test: {
     // A training step's graph lives until backward(), so it outlasts V8's default 16 MB
     // young generation and gets copied on every scavenge; 64 MB makes eager training ~3x faster.

@@ -72,8 +72,8 @@ export class HandwrittenMLP {
   }
 }
 
-// One layer forward: zo = w·ai + b, ao = relu(zo) (or zo for the output layer).
-function forward(w: Float64Array, b: Float64Array, ai: Float64Array, zo: Float64Array, ao: Float64Array, relu: boolean): void {
+/** One layer forward: zo = w·ai + b, ao = relu(zo) (or zo for the output layer). */
+export function forward(w: Float64Array, b: Float64Array, ai: Float64Array, zo: Float64Array, ao: Float64Array, relu: boolean): void {
   const nin = ai.length, nout = zo.length;
   for (let j = 0, row = 0; j < nout; j++, row += nin) {
     let acc = w[row]! * ai[0]!;
@@ -87,7 +87,7 @@ function forward(w: Float64Array, b: Float64Array, ai: Float64Array, zo: Float64
 // One layer backward from dout (the adjoint of its pre-activation): weight and
 // bias gradients, and, unless it is the first layer, din = relu'(zi) · wᵀ·dout.
 // A neuron whose adjoint is 0 (relu off, margin met) adds only zeros: skipped.
-function backward(w: Float64Array, gw: Float64Array, gb: Float64Array, ai: Float64Array, dout: Float64Array, din: Float64Array | null, zi: Float64Array): void {
+export function backward(w: Float64Array, gw: Float64Array, gb: Float64Array, ai: Float64Array, dout: Float64Array, din: Float64Array | null, zi: Float64Array): void {
   const nin = ai.length, nout = dout.length;
   if (din) din.fill(0);
   for (let j = 0, row = 0; j < nout; j++, row += nin) {

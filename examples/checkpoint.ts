@@ -7,7 +7,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { noGrad } from '@ugrad/engine';
 import { Adam, MLP, Trainer, accuracy, cosineLR, moons, signed, type Dataset, type StepInfo } from '@ugrad/nn';
-import { loadCheckpoint, loadModel, saveCheckpoint } from '@ugrad/nn/node';
+import { loadCheckpoint, saveCheckpoint } from '@ugrad/nn/node';
 import { isMain, reportLine } from './lib/cli.js';
 import { Progress, percent, type Sink } from './lib/progress.js';
 import { OUT_DIR, writeReport, type Figure } from './lib/report.js';
@@ -100,7 +100,7 @@ export function runCheckpoint(options: CheckpointOptions = {}): CheckpointResult
   const sameLosses = lossesA.length === lossesB.length && lossesA.every((v, i) => Object.is(v, lossesB[i]));
 
   // The file alone is enough to rebuild the model as it was at `saveAt`.
-  const savedAccuracy = trainingAccuracy(loadModel(checkpointPath), data);
+  const savedAccuracy = trainingAccuracy(loadCheckpoint(checkpointPath), data);
   const finalAccuracy = trainingAccuracy(resumed.model, data);
 
   const reportPath = writeReport(join(outDir, 'checkpoint.html'), {

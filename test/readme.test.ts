@@ -35,7 +35,7 @@ describe('README snippets', () => {
     it(`snippet ${i + 1} runs: ${title.slice(0, 50)}`, () => {
       const file = join(dir, `snippet-${i + 1}.ts`);
       writeFileSync(file, code);
-      const stdout = execFileSync(process.execPath, ['--conditions=@ugrad/source', '--import', 'tsx', file], {
+      const stdout = execFileSync(process.execPath, ['--import', 'tsx', file], {
         cwd: join(root, 'examples'),
         encoding: 'utf8',
         timeout: 60_000,

@@ -28,7 +28,7 @@ describe('neuron', () => {
   });
 
   it('runs as a command and prints every value', () => {
-    const stdout = execFileSync(process.execPath, ['--conditions=@ugrad/source', '--import', 'tsx', 'examples/neuron.ts'], { cwd: root, encoding: 'utf8' });
+    const stdout = execFileSync(process.execPath, ['--import', 'tsx', 'examples/neuron.ts'], { cwd: root, encoding: 'utf8' });
     expect(stdout).toMatch(/^o +0\.7071 +1\.0000$/m);
     expect(stdout).toMatch(/^x1 +2\.0000 +-1\.5000$/m);
     expect(stdout).toContain('neuron.svg');

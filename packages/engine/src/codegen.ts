@@ -1,4 +1,6 @@
-import { REPLAY, literal } from './replay.js';
+import { typeError } from './check.js';
+import { OPS, literal, type OpEntry } from './optable.js';
+import { logaddexp, powc, powk } from './value.js';
 import type { Flat } from './trace.js';
 
 /**
@@ -22,6 +24,23 @@ export interface Generated {
   source: string;
 }
 
+// The functions replay text calls by name (value.ts's IEEE helpers); generated code receives them as arguments.
+const helpers: Record<'powk' | 'powc' | 'logaddexp', (a: number, b: number) => number> = { powk, powc, logaddexp };
+
+/**
+ * The functions that replay text ({@link OpEntry.replay}) calls by name,
+ * `powk`, `powc` and `logaddexp`: IEEE arithmetic as PyTorch computes it. For
+ * code outside the engine that evaluates replay text; these check their
+ * arguments (the generated code calls value.ts's own functions).
+ */
+export const replayHelpers: Readonly<Record<keyof typeof helpers, (a: number, b: number) => number>> = Object.freeze(Object.fromEntries(
+  Object.entries(helpers).map(([name, f]) => [name, (a: number, b: number) => f(num(a, `replayHelpers.${name}`, 'a'), num(b, `replayHelpers.${name}`, 'b'))]),
+) as Record<keyof typeof helpers, (a: number, b: number) => number>);
+const num = (x: unknown, where: string, what: string): number => {
+  if (typeof x !== 'number') throw typeError(where, what, 'a number', x);
+  return x;
+};
+
 // Shortest dot-product run worth a loop; shorter ones are written out.
 const MIN_LOOP = 4;
 // Statements per piece of a long add chain: pieces pass the running sum on
@@ -44,10 +63,11 @@ type RunIndex = { at: string; adj: string };
  * neuron build — are the bulk of an MLP's nodes; they become one running sum,
  * and runs of products whose operands sit at evenly spaced places become loops,
  * so the code grows with the number of neurons rather than of weights. Every
- * other node is one statement from its {@link REPLAY} formula, so derivatives
- * that depend on data (relu, abs, …) are recomputed on every replay.
+ * other node is one statement from its replay rule in {@link OPS}, so derivatives
+ * that depend on data (relu, abs, …) are recomputed on every replay. A
+ * parameter for which `frozen(i)` is true gets no gradient code at all.
  */
-export function generate(flat: Flat): Generated {
+export function generate(flat: Flat, frozen: (param: number) => boolean = () => false): Generated {
   const { nodes, root, outputs } = flat;
   const n = nodes.length;
   const op = (i: number) => { const v = nodes[i]!; return v.kind === 'op' ? v : null; };
@@ -56,7 +76,7 @@ export function generate(flat: Flat): Generated {
   const needsGrad = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const v = nodes[i]!;
-    if (v.kind === 'param') needsGrad[i] = 1;
+    if (v.kind === 'param' && !frozen(v.i)) needsGrad[i] = 1;
     if (v.kind !== 'op') continue;
     uses[v.a]++;
     needsGrad[i] = needsGrad[v.a]!;
@@ -133,7 +153,7 @@ export function generate(flat: Flat): Generated {
     const terms = chains.get(i);
     if (terms) { fwd.push(...chainForward(terms, slot[i]!)); continue; }
     const v = op(i)!;
-    fwd.push(`T[${slot[i]}] = ${REPLAY[v.op]!.out(...operands(v))};`);
+    fwd.push(`T[${slot[i]}] = ${OPS[v.op].replay.out(...operands(v), '')};`);
   }
 
   // Backward, in the order it runs (users before inputs). The first
@@ -152,7 +172,7 @@ export function generate(flat: Flat): Generated {
     const terms = chains.get(i);
     if (terms) { bwd.push(...chainBackward(terms, slot[i]!)); continue; }
     const v = op(i)!;
-    const R = REPLAY[v.op]!;
+    const R = OPS[v.op].replay;
     const [a, b] = operands(v), out = `T[${slot[i]}]`;
     const parts: string[] = [];
     if (needsGrad[v.a]) parts.push(addTo(v.a, `(${R.da(a, b, out)}) * g`));
@@ -303,7 +323,7 @@ return function replay(P, G, T, D, X, Y, O, start, n, nx, ny, no, seed, grad, ac
   }
   return total;
 };`;
-  return { run: new Function(source)() as Replay, slots: Math.max(slots, 1), source };
+  return { run: new Function(...Object.keys(helpers), source)(...Object.values(helpers)) as Replay, slots: Math.max(slots, 1), source };
 }
 
 // Splits statements into function bodies of bounded size, in order.

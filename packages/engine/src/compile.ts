@@ -1,4 +1,5 @@
-import { Value, describe } from './value.js';
+import { arrayOf, bool, fn, instance, integer, oneOf, optional, parseOptions, typeError, withDefault } from './check.js';
+import { Value } from './value.js';
 import { TraceError, retrace, traceTwice, type Flat, type TraceSpec, type Traced } from './trace.js';
 import { generate, type Generated } from './codegen.js';
 
@@ -12,7 +13,7 @@ interface CommonSpec {
   inputs: number;
   /** Numbers per target row (default 1). */
   targets?: number;
-  /** How the per-sample losses combine: `'mean'` (default; `sum(losses) · n⁻¹`, as `mean()`) or `'sum'`. */
+  /** How the per-sample losses combine: `'mean'` (default; `sum(losses) · (1/n)`, as `mean()`) or `'sum'`. */
   reduce?: 'mean' | 'sum';
   /** A term added once per batch, e.g. an L2 penalty over `params`. */
   extra?: () => Value;
@@ -79,10 +80,26 @@ export function compileStep(spec: StepSpec): CompiledStep {
 // One compiled graph with its scratch space.
 interface Program { spec: TraceSpec; flat: Flat; code: Generated; T: Float64Array; D: Float64Array }
 
+// Numbers per row: each becomes a Value in the trace, so the bound keeps a
+// mistake from exhausting memory.
+const MAX_WIDTH = 1e6;
+const width = integer(0, MAX_WIDTH);
+const SPEC = {
+  params: arrayOf(instance(Value, 'a Value')),
+  inputs: width,
+  targets: withDefault(width, 1),
+  sample: fn,
+  reduce: withDefault(oneOf(['mean', 'sum']), 'mean'),
+  extra: optional(fn),
+  labels: withDefault(bool, false),
+};
+
 /** A compiled training step; see {@link compileStep}. */
 export class CompiledStep {
   readonly #where = 'compileStep';
-  readonly #spec: StepSpec;
+  readonly #labels: boolean;
+  readonly #mean: boolean;
+  readonly #sample: (x: Value[], y: never) => SampleResult;
   readonly #params: Value[];
   readonly #index: Map<Value, number>;
   readonly #inputs: number;
@@ -97,36 +114,30 @@ export class CompiledStep {
   readonly #perSample: Program[] = [];
   #P = new Float64Array(0);
   #G = new Float64Array(0);
+  // Which leaves (by P index) were frozen when the programs' code was generated.
+  #frozen = new Uint8Array(0);
   #X = new Float64Array(0);
   #Y = new Float64Array(0);
 
   /** Use {@link compileStep}. */
   constructor(spec: StepSpec) {
     const where = this.#where;
-    if (typeof spec !== 'object' || spec === null) throw new TypeError(`${where}: expected an options object, got ${describe(spec)}`);
-    const { params, inputs, targets = 1, sample, reduce = 'mean', extra } = spec;
-    if (!Array.isArray(params)) throw new TypeError(`${where}: expected params to be an array of Values, got ${describe(params)}`);
+    const o = parseOptions(where, spec, SPEC, 'spec');
     this.#index = new Map();
-    params.forEach((p: unknown, i) => {
-      if (!(p instanceof Value)) throw new TypeError(`${where}: expected params[${i}] to be a Value, got ${describe(p)}`);
-      if (p._a !== null) throw new TypeError(`${where}: expected params[${i}] to be a leaf, got a Value made by '${p._op}'`);
-      if (this.#index.has(p)) throw new RangeError(`${where}: params[${i}] is the same Value as params[${this.#index.get(p)}]`);
+    o.params.forEach((p, i) => {
+      if (p._a !== null) throw new TypeError(`${where}: expected spec.params[${i}] to be a leaf, got a Value made by '${p._op}'`);
+      if (this.#index.has(p)) throw new RangeError(`${where}: expected spec.params to hold each Value once, got params[${i}] the same as params[${this.#index.get(p)}]`);
       this.#index.set(p, i);
     });
-    for (const [name, n] of [['inputs', inputs], ['targets', targets]] as const) {
-      if (!Number.isInteger(n) || n < 0) throw new RangeError(`${where}: expected ${name} to be a whole number ≥ 0, got ${describe(n)}`);
-    }
-    if (typeof sample !== 'function') throw new TypeError(`${where}: expected sample to be a function, got ${describe(sample)}`);
-    if (extra !== undefined && typeof extra !== 'function') throw new TypeError(`${where}: expected extra to be a function, got ${describe(extra)}`);
-    if (reduce !== 'mean' && reduce !== 'sum') throw new RangeError(`${where}: expected reduce to be 'mean' or 'sum', got ${describe(reduce)}`);
-    if (spec.labels !== undefined && typeof spec.labels !== 'boolean') throw new TypeError(`${where}: expected labels to be a boolean, got ${describe(spec.labels)}`);
-
-    this.#spec = spec;
-    this.#params = [...params];
-    this.#inputs = inputs;
-    this.#targets = targets;
-    if (!spec.labels) this.#programs.set('', this.#program({ where, what: 'the sample function', fn: spec.sample, params: this.#index, inputs, targets }));
-    this.#extra = extra ? this.#program({ where, what: 'the extra function', fn: () => extra(), params: this.#index, inputs: 0, targets: 0 }) : null;
+    this.#labels = o.labels;
+    this.#mean = o.reduce === 'mean';
+    this.#sample = o.sample as (x: Value[], y: never) => SampleResult;
+    this.#params = o.params;
+    this.#inputs = o.inputs;
+    this.#targets = o.targets;
+    const extra = o.extra;
+    if (!o.labels) this.#programs.set('', this.#program({ where, what: 'the sample function', fn: this.#sample as ValueTargetsSpec['sample'], params: this.#index, inputs: o.inputs, targets: o.targets }));
+    this.#extra = extra ? this.#program({ where, what: 'the extra function', fn: () => extra() as Value, params: this.#index, inputs: 0, targets: 0 }) : null;
   }
 
   /**
@@ -136,12 +147,12 @@ export class CompiledStep {
    * With `outputs`, each sample's reported values are written to it, row after row.
    */
   step(X: Rows, Y: Targets, outputs?: Float64Array): number {
-    return this.#run(X, Y, outputs ?? null, true, 'CompiledStep.step');
+    return this.#run(X, Y, outputs, true, 'CompiledStep.step');
   }
 
   /** The loss over a batch, without gradients (e.g. on a validation set); `outputs` as in `step`. */
   evaluate(X: Rows, Y: Targets, outputs?: Float64Array): number {
-    return this.#run(X, Y, outputs ?? null, false, 'CompiledStep.evaluate');
+    return this.#run(X, Y, outputs, false, 'CompiledStep.evaluate');
   }
 
   /**
@@ -153,36 +164,36 @@ export class CompiledStep {
     for (const p of [...this.#programs.values(), ...(this.#extra ? [this.#extra] : [])]) retrace(p.spec, p.flat, this.#outside);
   }
 
-  #run(X: Rows, Y: Targets, O: Float64Array | null, grad: boolean, where: string): number {
+  #run(X: unknown, Y: unknown, outputs: unknown, grad: boolean, where: string): number {
+    if (outputs !== undefined && !(outputs instanceof Float64Array)) throw typeError(where, 'outputs', 'a Float64Array', outputs);
+    const O = outputs ?? null;
     const n = this.#copyBatch(X, Y, where);
-    const spec = this.#spec;
     // Programs for new labels first: tracing may find new outside leaves.
-    const programs = spec.labels ? this.#labelPrograms(n) : [this.#programs.get('')!];
-    if (O !== null) {
-      const no = programs[0]!.flat.outputs.length;
-      if (!(O instanceof Float64Array) || O.length < n * no) throw new RangeError(`${where}: expected outputs to be a Float64Array of at least ${n * no} numbers, got ${describe(O)}${O instanceof Float64Array ? ` of ${O.length}` : ''}`);
+    const programs = this.#labels ? this.#labelPrograms(n) : [this.#programs.get('')!];
+    if (O !== null && O.length < n * programs[0]!.flat.outputs.length) {
+      throw new RangeError(`${where}: expected outputs to have room for ${n * programs[0]!.flat.outputs.length} numbers (${programs[0]!.flat.outputs.length} per row), got ${O.length}`);
     }
     this.#load();
     const P = this.#P, G = this.#G, nx = this.#inputs, ny = this.#targets;
     G.fill(0);
-    const mean = spec.reduce !== 'sum';
-    const seed = mean ? n ** -1 : 1;
+    const mean = this.#mean;
+    const seed = mean ? 1 / n : 1; // as eager `mean`: the sum times 1/n
     // Each stretch of samples with the same program in one call, the running
     // loss passed along, so the losses add up left to right as eager's do.
-    let loss = 0;
+    // −0 is the additive identity (−0 + x is x, even for x = −0), so a −0 loss stays −0 as in eager.
+    let loss = -0;
     for (let s = 0, e = 1; s < n; s = e++) {
       const p = programs[programs.length === 1 ? 0 : s]!;
       if (programs.length === 1) e = n;
       else while (e < n && programs[e] === p) e++;
       loss = p.code.run(P, G, p.T, p.D, this.#X, this.#Y, O, s, e - s, nx, ny, p.flat.outputs.length, seed, grad, loss);
     }
-    // as in eager `mean(losses)`: the sum times n^-1
     if (mean) loss *= seed;
     const e = this.#extra;
     if (e) loss = e.code.run(P, G, e.T, e.D, this.#X, this.#Y, null, 0, 1, 0, 0, 0, 1, grad, loss);
     if (grad) {
-      this.#params.forEach((p, i) => { p.grad += G[i]!; });
-      this.#outside.forEach((i, v) => { v.grad += G[i]!; });
+      this.#params.forEach((p, i) => { p._grad += G[i]!; });
+      this.#outside.forEach((i, v) => { v._grad += G[i]!; });
     }
     return loss;
   }
@@ -190,7 +201,7 @@ export class CompiledStep {
   // With `labels`, each sample's program, compiled the first time its target row is seen.
   #labelPrograms(n: number): Program[] {
     const ny = this.#targets, Y = this.#Y, out = this.#perSample;
-    const sample = (this.#spec as LabelsSpec).sample;
+    const sample = this.#sample as LabelsSpec['sample'];
     out.length = 0;
     let outputs = -1;
     for (let s = 0; s < n; s++) {
@@ -223,61 +234,104 @@ export class CompiledStep {
   // Traces, generates and checks one program, and makes room for any new outside leaves.
   #program(spec: TraceSpec): Program {
     const trace = traceTwice(spec, this.#outside);
-    let code: Generated;
-    try {
-      code = generate(trace);
-    } catch (e) {
-      // e.g. a browser page whose Content-Security-Policy forbids eval
-      throw new TraceError(`${spec.where}: could not generate code (${(e as Error).message})`);
-    }
-    const p: Program = { spec, flat: trace, code, T: new Float64Array(code.slots), D: new Float64Array(code.slots) };
     const size = this.#params.length + this.#outside.size;
     if (this.#P.length < size) {
       this.#P = new Float64Array(size);
       const G = new Float64Array(size);
       G.set(this.#G);
       this.#G = G;
+      const frozen = new Uint8Array(size);
+      frozen.set(this.#frozen);
+      this.#outside.forEach((i, v) => { if (i >= this.#frozen.length) frozen[i] = v.requiresGrad ? 0 : 1; });
+      this.#params.forEach((v, i) => { if (i >= this.#frozen.length) frozen[i] = v.requiresGrad ? 0 : 1; });
+      this.#frozen = frozen;
     }
+    const p: Program = { spec, flat: trace, code: this.#generate(trace, spec.where), T: new Float64Array(0), D: new Float64Array(0) };
+    p.T = new Float64Array(p.code.slots);
+    p.D = new Float64Array(p.code.slots);
     // A replay of the first trace must give the loss the engine computed.
     this.#load();
     const x = Float64Array.from(trace.inputs);
-    const got = code.run(this.#P, this.#G, p.T, p.D, x, x.subarray(spec.inputs), null, 0, 1, 0, 0, 0, 1, false, 0);
-    if (!Object.is(got, trace.value)) throw new Error(`${spec.where}: internal error: the compiled ${spec.what} gave ${got} where the engine gave ${trace.value}`);
+    const got = p.code.run(this.#P, this.#G, p.T, p.D, x, x.subarray(spec.inputs), null, 0, 1, 0, 0, 0, 1, false, -0);
+    // −0 and +0 are the same loss (and NaN is NaN): anything else is a bug in the compiler, so train eagerly.
+    if (got !== trace.value && (got === got || trace.value === trace.value)) {
+      throw new TraceError(`${spec.where}: internal error: the compiled replay of ${spec.what} gave ${got} where the engine gave ${trace.value}; train eagerly, and please report this`);
+    }
     return p;
   }
 
-  // Parameters (and leaves from outside the traced code) are read on every
-  // call, so updates made to the Values between steps are seen.
-  #load(): void {
-    const P = this.#P;
-    this.#params.forEach((p, i) => { P[i] = p._data; });
-    this.#outside.forEach((i, v) => { P[i] = v._data; });
+  // The code for a flat graph; frozen leaves get no gradient code.
+  #generate(flat: Flat, where: string): Generated {
+    try {
+      return generate(flat, (i) => this.#frozen[i] === 1);
+    } catch (e) {
+      // e.g. a browser page whose Content-Security-Policy forbids eval
+      throw new TraceError(`${where}: could not generate code (${(e as Error).message})`);
+    }
   }
 
-  // Validates a batch and copies it into flat arrays; returns its size.
-  #copyBatch(X: Rows, Y: Targets, where: string): number {
-    const n = X?.length, nx = this.#inputs, ny = this.#targets;
-    if (typeof n !== 'number') throw new TypeError(`${where}: expected X to be an array of rows, got ${describe(X)}`);
-    if (typeof Y?.length !== 'number') throw new TypeError(`${where}: expected Y to be an array of targets, got ${describe(Y)}`);
+  // Parameters (and leaves from outside the traced code) are read on every
+  // call, so updates made to the Values between steps are seen; so is a leaf
+  // frozen or unfrozen since the code was generated, which regenerates it.
+  #load(): void {
+    const P = this.#P, frozen = this.#frozen;
+    let changed = false;
+    const read = (v: Value, i: number) => {
+      P[i] = v._data;
+      const f = v.requiresGrad ? 0 : 1;
+      if (f !== frozen[i]) { frozen[i] = f; changed = true; }
+    };
+    this.#params.forEach(read);
+    this.#outside.forEach((i, v) => read(v, i));
+    if (!changed) return;
+    for (const p of [...this.#programs.values(), ...(this.#extra ? [this.#extra] : [])]) {
+      p.code = this.#generate(p.flat, this.#where);
+      if (p.T.length < p.code.slots) [p.T, p.D] = [new Float64Array(p.code.slots), new Float64Array(p.code.slots)];
+    }
+  }
+
+  // Validates a batch and copies it into flat arrays; returns its size. Rows
+  // are checked before anything is allocated (a sparse array may claim any
+  // length), and each number as it is copied.
+  #copyBatch(X: unknown, Y: unknown, where: string): number {
+    const nx = this.#inputs, ny = this.#targets;
+    if (!isList(X)) throw typeError(where, 'X', 'an array of rows', X);
+    if (!isList(Y)) throw typeError(where, 'Y', 'an array of targets', Y);
+    const n = X.length;
     if (Y.length !== n) throw new RangeError(`${where}: expected one target per row, got ${n} rows and ${Y.length} targets`);
     if (n === 0) throw new RangeError(`${where}: expected at least one row, got an empty batch`);
+    const rows: unknown[] = [];
+    const check = (r: unknown, width: number, name: string, what: string): void => {
+      if (typeof r === 'number' && width === 1) return;
+      const numbers = width === 1 ? 'a number or an array of 1 number' : `an array of ${width} numbers`;
+      if (!isList(r)) throw typeError(where, name, numbers, r);
+      if (r.length !== width) throw new RangeError(`${where}: expected ${name} to have ${width} entr${width === 1 ? 'y' : 'ies'} (the ${what} per sample it was compiled for), got ${r.length}`);
+    };
+    for (let s = 0; s < n; s++) {
+      const x = X[s], y = Y[s];
+      check(x, nx, `X[${s}]`, 'inputs');
+      check(y, ny, `Y[${s}]`, 'targets');
+      rows.push(x, y);
+    }
     if (this.#X.length < n * nx) this.#X = new Float64Array(n * nx);
     if (this.#Y.length < n * ny) this.#Y = new Float64Array(n * ny);
-    const fill = (out: Float64Array, off: number, row: unknown, width: number, name: string, what: string) => {
-      if (typeof row === 'number' && width === 1) { out[off] = row; return; }
-      const r = row as ArrayLike<unknown> | undefined;
-      if (typeof r?.length !== 'number') throw new TypeError(`${where}: expected ${name} to be ${width === 1 ? 'a number or ' : ''}an array of ${width} numbers, got ${describe(row)}`);
-      if (r.length !== width) throw new RangeError(`${where}: compiled for ${width} ${what} per sample, got ${r.length} in ${name}`);
+    const fill = (out: Float64Array, off: number, r: unknown, width: number, name: string) => {
+      if (typeof r === 'number') { out[off] = r; return; }
       for (let j = 0; j < width; j++) {
-        const v = r[j];
-        if (typeof v !== 'number') throw new TypeError(`${where}: expected a number at ${name}[${j}], got ${describe(v)}`);
+        const v = (r as ArrayLike<unknown>)[j];
+        if (typeof v !== 'number') throw typeError(where, `${name}[${j}]`, 'a number', v);
         out[off + j] = v;
       }
     };
     for (let s = 0; s < n; s++) {
-      fill(this.#X, s * nx, X[s], nx, `X[${s}]`, 'inputs');
-      fill(this.#Y, s * ny, Y[s], ny, `Y[${s}]`, 'targets');
+      fill(this.#X, s * nx, rows[2 * s], nx, `X[${s}]`);
+      fill(this.#Y, s * ny, rows[2 * s + 1], ny, `Y[${s}]`);
     }
     return n;
   }
+}
+
+// Arrays and typed arrays: what a batch, a row or a target row may be.
+function isList(x: unknown): x is ArrayLike<unknown> {
+  return Array.isArray(x) || (ArrayBuffer.isView(x) && !(x instanceof DataView));
 }

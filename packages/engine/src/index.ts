@@ -1,6 +1,7 @@
-export { Value, noGrad, isGradEnabled, topo, graphNodes, toValue, describe, type ValueLike } from './value.js';
-export { add, sub, mul, div, pow, sum, mean, dot, logSumExp } from './ops.js';
-export { toDot, opText, type DotOptions } from './graphviz.js';
+export { Value, noGrad, isGradEnabled, topo, graphNodes, type ValueLike } from './value.js';
+export { add, sub, mul, div, pow, sum, mean, dot, logSumExp, softmax } from './ops.js';
+export { OPS, type OpName, type OpEntry, type Rules, type Rule } from './optable.js';
+export { toDot, opText, explain, type DotOptions, type Explanation, type LocalRule, type ValueJSON } from './graphviz.js';
 export { TraceError } from './trace.js';
 export {
   compileStep, CompiledStep, MAX_LABELS,

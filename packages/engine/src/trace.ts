@@ -1,12 +1,20 @@
-import { Value, describe, isGradEnabled, setDataHook } from './value.js';
-import { REPLAY } from './replay.js';
+import { describe, str } from './check.js';
+import type { OpName } from './optable.js';
+import { Value, isGradEnabled, setDataHook } from './value.js';
 
 /**
  * Thrown when code cannot be compiled, or its compiled form no longer applies
  * to it: train eagerly instead (`fit` does so automatically).
  */
 export class TraceError extends Error {
+  /** Always `'TraceError'`, so it reads apart from other errors in logs. */
   override name = 'TraceError';
+
+  /** @param message what could not be compiled, and why */
+  constructor(message?: string, options?: ErrorOptions) {
+    if (message !== undefined) str(message, 'new TraceError', 'message');
+    super(message, options);
+  }
 }
 
 /**
@@ -18,7 +26,7 @@ export class TraceError extends Error {
 export type TNode =
   | { kind: 'param' | 'x' | 'y'; i: number }
   | { kind: 'const'; v: number }
-  | { kind: 'op'; op: string; a: number; b: number; k: number };
+  | { kind: 'op'; op: OpName; a: number; b: number; k: number };
 
 /** A graph to compile: nodes in topological order, the root (the loss) and the outputs to report. */
 export interface Flat {
@@ -105,8 +113,11 @@ function traceOnce(spec: TraceSpec, pass: number): [Raw, number] {
   const saved = params.map((p) => p._data);
   if (pass === 1) for (const p of params) p._data += 0.375 + 0.5 * Math.abs(p._data);
   let offence = '';
-  const previous = setDataHook((v) => {
-    offence ||= `${where}: ${what} used .data of a Value (${v._op ? `made by '${v._op}'` : 'a leaf'}) while being traced; a compiled replay does not re-run your code, so nothing may depend on data values: use Value ops (relu, abs, …) instead of branching on .data, or train eagerly`;
+  const previous = setDataHook((v, how) => {
+    const which = v._op ? `made by '${v._op}'` : 'a leaf';
+    offence ||= how === 'data'
+      ? `${where}: ${what} used .data of a Value (${which}) while being traced; a compiled replay does not re-run your code, so nothing may depend on data values: use Value ops (relu, abs, …) instead of branching on .data, or train eagerly`
+      : `${where}: ${what} used a Value (${which}) as a number (a + b, a * 2, a < b) while being traced; a compiled replay does not re-run your code: use Value ops (add, mul, max, …), or train eagerly`;
     throw new TraceError(offence);
   });
   let result: unknown;
@@ -153,9 +164,8 @@ function flatten(roots: Value[], known: Map<Value, TNode>): Raw {
       continue;
     }
     stack.pop();
-    if (!(v._op in REPLAY)) throw new TraceError(`compile: op '${v._op}' has no replay formula in replay.ts`);
     index.set(v, nodes.length);
-    nodes.push({ kind: 'op', op: v._op, a: ia, b: ib, k: b === null ? v._db : 0 });
+    nodes.push({ kind: 'op', op: v._op as OpName, a: ia, b: ib, k: b === null ? v._db : 0 });
   }
   return { nodes, root: index.get(roots[0]!)!, outputs: roots.slice(1).map((o) => index.get(o)!), others };
 }

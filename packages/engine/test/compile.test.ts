@@ -262,7 +262,7 @@ describe('compileStep with outputs and labels', () => {
       const out = forward(x.map((v) => new Value(v)));
       expect([...O.subarray(3 * s, 3 * s + 3)]).toEqual([out[0]!.data, out[1]!.data, x[1]]);
     });
-    expect(() => step.step(X, Y, new Float64Array(26))).toThrow(new RangeError('CompiledStep.step: expected outputs to be a Float64Array of at least 27 numbers, got a Float64Array of 26'));
+    expect(() => step.step(X, Y, new Float64Array(26))).toThrow(new RangeError('CompiledStep.step: expected outputs to have room for 27 numbers (3 per row), got 26'));
   });
 
   it('compiles a program per label when targets are numbers, and matches eager (hinge with ±1 labels)', () => {
@@ -357,23 +357,86 @@ describe('compileStep refuses what it cannot replay', () => {
 
   it('checks its options', () => {
     const sample = ([x]: Value[]) => x!.mul(w);
-    expect(() => compileStep({ ...base, params: 'w' as unknown as Value[], sample })).toThrow(new TypeError('compileStep: expected params to be an array of Values, got string "w"'));
-    expect(() => compileStep({ ...base, params: [w, 2 as unknown as Value], sample })).toThrow(new TypeError('compileStep: expected params[1] to be a Value, got number 2'));
-    expect(() => compileStep({ ...base, params: [w.mul(2)], sample })).toThrow(new TypeError("compileStep: expected params[0] to be a leaf, got a Value made by '*'"));
-    expect(() => compileStep({ ...base, params: [w, w], sample })).toThrow(new RangeError('compileStep: params[1] is the same Value as params[0]'));
-    expect(() => compileStep({ ...base, inputs: 1.5, sample })).toThrow(new RangeError('compileStep: expected inputs to be a whole number ≥ 0, got number 1.5'));
-    expect(() => compileStep({ ...base, reduce: 'max' as 'sum', sample })).toThrow(new RangeError(`compileStep: expected reduce to be 'mean' or 'sum', got string "max"`));
+    expect(() => compileStep({ ...base, params: 'w' as unknown as Value[], sample })).toThrow(new TypeError('compileStep: expected spec.params to be an array, got string "w"'));
+    expect(() => compileStep({ ...base, params: [w, 2 as unknown as Value], sample })).toThrow(new TypeError('compileStep: expected spec.params[1] to be a Value, got number 2'));
+    expect(() => compileStep({ ...base, params: [w.mul(2)], sample })).toThrow(new TypeError("compileStep: expected spec.params[0] to be a leaf, got a Value made by '*'"));
+    expect(() => compileStep({ ...base, params: [w, w], sample })).toThrow(new RangeError('compileStep: expected spec.params to hold each Value once, got params[1] the same as params[0]'));
+    expect(() => compileStep({ ...base, inputs: 1.5, sample })).toThrow(new RangeError('compileStep: expected spec.inputs to be an integer in [0, 1000000], got 1.5'));
+    expect(() => compileStep({ ...base, reduce: 'max' as 'sum', sample })).toThrow(new RangeError(`compileStep: expected spec.reduce to be one of 'mean', 'sum', got "max"`));
     expect(() => compileStep({ ...base, sample: (() => 1) as unknown as Spec['sample'] })).toThrow(new TypeError('compileStep: expected the sample function to return a Value or { loss, outputs }, got number 1'));
+  });
+
+  it('refuses code that uses a Value as a number (a * b), even if the code catches the TypeError', () => {
+    const message = "compileStep: the sample function used a Value (a leaf) as a number (a + b, a * 2, a < b) while being traced; a compiled replay does not re-run your code: use Value ops (add, mul, max, …), or train eagerly";
+    const product = ([x]: Value[]) => w.mul((x as unknown as number) * 2);
+    expect(() => compileStep({ ...base, sample: product })).toThrow(new TraceError(message));
+    const sneaky = ([x]: Value[]) => { try { return w.mul((x as unknown as number) * 2); } catch { return w.mul(x!); } };
+    expect(() => compileStep({ ...base, sample: sneaky })).toThrow(new TraceError(message));
+    // outside a trace the same code is a plain TypeError
+    expect(() => product([new Value(1)])).toThrow(TypeError);
+  });
+
+  it('refuses unknown keys in its spec, and widths beyond a million', () => {
+    const sample = ([x]: Value[]) => x!.mul(w);
+    expect(() => compileStep({ ...base, sample, lables: true } as never)).toThrow(new TypeError('compileStep: unknown key "lables" in spec (expected one of params, inputs, targets, sample, reduce, extra, labels)'));
+    expect(() => compileStep({ ...base, inputs: 2 ** 40, sample })).toThrow(new RangeError('compileStep: expected spec.inputs to be an integer in [0, 1000000], got 1099511627776'));
+    expect(() => compileStep(null as never)).toThrow(new TypeError('compileStep: expected spec to be an object, got null'));
+  });
+
+  it('compiles a graph whose loss is −0, and returns −0 as eager does (the cross-check takes −0 = +0)', () => {
+    const step = compileStep({ ...base, sample: ([x]) => x!.mul(w).mul(-0) });
+    const loss = step.step([[1], [2]], [0, 0]);
+    expect(Object.is(loss, -0)).toBe(true);
   });
 
   it('checks the batch it is given', () => {
     const step = compileStep({ ...base, targets: 2, sample: ([x], [y, z]) => x!.mul(w).sub(y!).mul(z!) });
-    expect(() => step.step([[1, 2]], [[1, 1]])).toThrow(new RangeError('CompiledStep.step: compiled for 1 inputs per sample, got 2 in X[0]'));
-    expect(() => step.step([[1], [2]], [[1, 1], [1]])).toThrow(new RangeError('CompiledStep.step: compiled for 2 targets per sample, got 1 in Y[1]'));
+    expect(() => step.step([[1, 2]], [[1, 1]])).toThrow(new RangeError('CompiledStep.step: expected X[0] to have 1 entry (the inputs per sample it was compiled for), got 2'));
+    expect(() => step.step([[1], [2]], [[1, 1], [1]])).toThrow(new RangeError('CompiledStep.step: expected Y[1] to have 2 entries (the targets per sample it was compiled for), got 1'));
     expect(() => step.step([[1]], [1])).toThrow(new TypeError('CompiledStep.step: expected Y[0] to be an array of 2 numbers, got number 1'));
     expect(() => step.step([[1], [2]], [[1, 1]])).toThrow(new RangeError('CompiledStep.step: expected one target per row, got 2 rows and 1 targets'));
     expect(() => step.evaluate([], [])).toThrow(new RangeError('CompiledStep.evaluate: expected at least one row, got an empty batch'));
-    expect(() => step.step([['1']] as unknown as number[][], [[1, 1]])).toThrow(new TypeError('CompiledStep.step: expected a number at X[0][0], got string "1"'));
+    expect(() => step.step([['1']] as unknown as number[][], [[1, 1]])).toThrow(new TypeError('CompiledStep.step: expected X[0][0] to be a number, got string "1"'));
     expect(() => step.step(undefined as unknown as number[][], [])).toThrow(new TypeError('CompiledStep.step: expected X to be an array of rows, got undefined'));
+    expect(() => step.step('ab' as unknown as number[][], [1, 2])).toThrow(new TypeError('CompiledStep.step: expected X to be an array of rows, got string "ab"'));
+    expect(() => step.step([[1]], [[1, 1]], [0] as unknown as Float64Array)).toThrow(new TypeError('CompiledStep.step: expected outputs to be a Float64Array, got an array of length 1'));
+    // a sparse batch claiming 2³² − 1 rows is refused at its first hole, before anything is allocated
+    const sparse: number[][] = [];
+    sparse.length = 2 ** 32 - 1;
+    const t0 = performance.now();
+    expect(() => step.step(sparse, sparse)).toThrow(new TypeError('CompiledStep.step: expected X[0] to be a number or an array of 1 number, got undefined'));
+    expect(performance.now() - t0).toBeLessThan(1000);
+    // typed arrays are rows too
+    expect(step.step([Float64Array.of(1)], [Float64Array.of(1, 2)])).toBeTypeOf('number');
+  });
+});
+
+describe('frozen parameters (requiresGrad false)', () => {
+  it('get no gradient code; freezing or unfreezing later regenerates the code', () => {
+    const w = [new Value(0.5), new Value(-1.5), new Value(0.25)];
+    const step = compileStep({ params: w, inputs: 2, sample: (x, [t]) => w[0]!.mul(x[0]!).add(w[1]!.mul(x[1]!)).add(w[2]!).sub(t!).pow(2) });
+    const X = [[1, 2], [3, -1]], Y = [0.5, -2];
+    const grads = () => { for (const p of w) p.grad = 0; const loss = step.step(X, Y); return [loss, ...w.map((p) => p.grad)]; };
+    const all = grads();
+    w[1]!.requiresGrad = false;
+    const some = grads();
+    expect(some[0]).toBe(all[0]); // the same loss
+    expect(some.slice(1)).toEqual([all[1], 0, all[3]]); // no gradient for the frozen one
+    w[1]!.requiresGrad = true;
+    expect(grads()).toEqual(all);
+    // Eager agrees: the same gradients for the trainable ones.
+    for (const p of w) p.grad = 0;
+    const eager = X.map((x, i) => w[0]!.mul(x[0]!).add(w[1]!.mul(x[1]!)).add(w[2]!).sub(Y[i]!).pow(2));
+    eager[0]!.add(eager[1]!).mul(0.5).backward();
+    expect(Math.abs(w[0]!.grad - (all[1] as number))).toBeLessThan(1e-15);
+  });
+
+  it('only a leaf can be frozen; the flag is a boolean', () => {
+    const a = new Value(1);
+    expect(a.requiresGrad).toBe(true);
+    a.requiresGrad = false;
+    expect(a.requiresGrad).toBe(false);
+    expect(() => { a.mul(2).requiresGrad = false; }).toThrow(new RangeError("Value.requiresGrad: only a leaf can be frozen, got a Value made by '*'"));
+    expect(() => { a.requiresGrad = 0 as never; }).toThrow(new TypeError('Value.requiresGrad: expected the new flag to be a boolean, got number 0'));
   });
 });

@@ -105,7 +105,9 @@ describe('toDot', () => {
   it('shows constants of pow in the op and keeps other op names', () => {
     const x = new Value(4), e = new Value(2);
     expect(opText(x.pow(2))).toBe('**2');
-    expect(opText(x.div(2).children[1]!)).toBe('**-1'); // x / 2 is x · 2^-1
+    expect(opText(x.pow(-1))).toBe('**-1');
+    expect(opText(x.div(2))).toBe('/');
+    expect(opText(x.clamp(-1, 1))).toBe('clampMax(1)'); // clamp is clampMax of clampMin
     expect(opText(x.sqrt())).toBe('**0.5');
     expect(opText(x.pow(e))).toBe('**'); // a Value exponent is drawn as an input
     expect(opText(x.sub(1))).toBe('+');
@@ -160,7 +162,7 @@ describe('toDot', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(TypeError);
-    expect((error as Error).message).toBe('toDot: expected a Value as the root, got number 5');
+    expect((error as Error).message).toBe('toDot: expected root to be a Value, got number 5');
   });
 });
 

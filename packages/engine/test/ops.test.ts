@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Value, add, div, dot, logSumExp, mean, mul, pow, sub, sum } from '@ugrad/engine';
+import { Value, add, compileStep, div, dot, logSumExp, mean, mul, pow, softmax, sub, sum } from '@ugrad/engine';
 import { badInputs as allBadInputs } from '../../../test/helpers.js';
 
 function close(actual: number, expected: number, rel: number, what = ''): void {
@@ -157,9 +157,9 @@ describe('sum, mean, dot', () => {
   });
 
   it('sizes are checked with a RangeError', () => {
-    expectError(() => dot([1, 2], [1]), RangeError, 'dot: expected arrays of equal length, got 2 and 1');
-    expectError(() => dot([], [new Value(1)]), RangeError, 'dot: expected arrays of equal length, got 0 and 1');
-    expectError(() => mean([]), RangeError, 'mean: expected at least one value, got an empty array');
+    expectError(() => dot([1, 2], [1]), RangeError, 'dot: expected b to have 2 entries (as many as a), got 1');
+    expectError(() => dot([], [new Value(1)]), RangeError, 'dot: expected b to have 0 entries (as many as a), got 1');
+    expectError(() => mean([]), RangeError, 'mean: expected values to have at least one entry, got an empty array');
   });
 });
 
@@ -203,11 +203,54 @@ describe('logSumExp', () => {
     const a = new Value(2);
     expect(logSumExp([a])).toBe(a);
     expect(logSumExp([0, 0]).data).toBe(Math.LN2);
-    expectError(() => logSumExp([]), RangeError, 'logSumExp: expected at least one value, got an empty array');
+    expectError(() => logSumExp([]), RangeError, 'logSumExp: expected values to have at least one entry, got an empty array');
     for (const [bad, described] of badInputs) {
-      expectError(() => logSumExp([1, bad as never]), TypeError, `logSumExp: expected a Value or a number, got ${described}`);
-      expectError(() => logSumExp(bad as never), TypeError, `logSumExp: expected an array of Values or numbers, got ${described}`);
+      expectError(() => logSumExp([1, bad as never]), TypeError, `logSumExp: expected values[1] to be a Value or a number, got ${described}`);
+      expectError(() => logSumExp(bad as never), TypeError, `logSumExp: expected values to be an array of Values or numbers, got ${described}`);
     }
+  });
+});
+
+describe('softmax', () => {
+  const reference = (xs: number[]): number[] => { const m = Math.max(...xs); const e = xs.map((x) => Math.exp(x - m)); const t = e.reduce((a, b) => a + b); return e.map((x) => x / t); };
+
+  it('is e^vᵢ / Σ e^vⱼ; its gradient (through Σ wᵢ·pᵢ) matches central differences', () => {
+    for (const xs of [[1, 2, 3], [0.5, -1, 0, 4, -2.5], [-30, -31, -29.5], [7, 7], [3]]) {
+      const vs = xs.map((x) => new Value(x));
+      const p = softmax(vs);
+      p.forEach((pi, i) => close(pi.data, reference(xs)[i]!, 1e-15, `softmax(${xs})[${i}]`));
+      close(p.reduce((s, pi) => s + pi.data, 0), 1, 1e-15);
+      const loss = (ys: number[]) => reference(ys).reduce((s, pi, i) => s + (i + 1) * pi, 0);
+      p.reduce((s: Value, pi, i) => s.add(pi.mul(i + 1)), new Value(0)).backward();
+      vs.forEach((v, i) => {
+        const fd = numericalDerivative((t) => loss(xs.map((x, j) => (j === i ? t : x))), xs[i]!);
+        expect(Math.abs(v.grad - fd), `d/dv${i} at ${xs}: ${v.grad} vs ${fd}`).toBeLessThanOrEqual(1e-8);
+      });
+    }
+  });
+
+  it('is stable for any input: huge, tiny and equal values, as PyTorch', () => {
+    expect(softmax([1e17, 1e17]).map((p) => p.data)).toEqual([0.5, 0.5]);
+    expect(softmax([Number.MAX_VALUE, Number.MAX_VALUE]).map((p) => p.data)).toEqual([0.5, 0.5]);
+    expect(softmax([1000, 0, -1000]).map((p) => p.data)).toEqual([1, Math.exp(-1000), 0]);
+    expect(softmax([-Infinity, 0]).map((p) => p.data)).toEqual([0, 1]);
+    expect(softmax([Infinity, 0]).map((p) => p.data)).toEqual([NaN, NaN]); // PyTorch: inf − inf
+    expect(softmax([])).toEqual([]);
+    expect(softmax([2, new Value(2)]).map((p) => p.data)).toEqual([0.5, 0.5]);
+  });
+
+  it('reads no value, so a compiled step follows it bit for bit', () => {
+    const w = [new Value(0.3), new Value(-0.2), new Value(0.9)];
+    const sample = ([x]: Value[], [y]: Value[]) => softmax(w.map((wi) => wi.mul(x!))).reduce((s: Value, p, i) => s.add(p.mul(y!.add(i))), new Value(0));
+    const step = compileStep({ params: w, inputs: 1, reduce: 'sum', sample });
+    const X = [[0.5], [-2], [40]], Y = [1, 2, 3];
+    const loss = step.step(X, Y);
+    const compiled = w.map((p) => p.grad);
+    w.forEach((p) => { p.grad = 0; });
+    const eager = sum(X.map((x, s) => sample(x.map((v) => new Value(v)), [new Value(Y[s]!)])));
+    eager.backward();
+    expect(loss).toBe(eager.data);
+    compiled.forEach((g, i) => close(g, w[i]!.grad, 1e-15, `grad ${i}`));
   });
 });
 
@@ -223,7 +266,7 @@ describe('bad input', () => {
   it('add, sub, mul, div and pow reject a non-number first argument, naming themselves and the argument', () => {
     for (const [name, fn] of Object.entries(fns)) {
       for (const [bad, described] of badInputs) {
-        expectError(() => fn(bad as never, 1), TypeError, `${name}: expected a Value or a number, got ${described}`);
+        expectError(() => fn(bad as never, 1), TypeError, `${name}: expected a to be a Value or a number, got ${described}`);
       }
     }
   });
@@ -231,39 +274,39 @@ describe('bad input', () => {
   it('add, sub, mul, div and pow reject a non-number second argument, naming themselves (not Value.add …)', () => {
     for (const [name, fn] of Object.entries(fns)) {
       for (const [bad, described] of badInputs) {
-        expectError(() => fn(1, bad as never), TypeError, `${name}: expected a Value or a number, got ${described}`);
+        expectError(() => fn(1, bad as never), TypeError, `${name}: expected b to be a Value or a number, got ${described}`);
       }
     }
   });
 
   it('sum and mean reject a non-number element, naming themselves', () => {
     for (const [bad, described] of badInputs) {
-      expectError(() => sum([1, bad as never]), TypeError, `sum: expected a Value or a number, got ${described}`);
-      expectError(() => sum([bad as never]), TypeError, `sum: expected a Value or a number, got ${described}`);
-      expectError(() => mean([new Value(1), bad as never]), TypeError, `mean: expected a Value or a number, got ${described}`);
+      expectError(() => sum([1, bad as never]), TypeError, `sum: expected values[1] to be a Value or a number, got ${described}`);
+      expectError(() => sum([bad as never]), TypeError, `sum: expected values[0] to be a Value or a number, got ${described}`);
+      expectError(() => mean([new Value(1), bad as never]), TypeError, `mean: expected values[1] to be a Value or a number, got ${described}`);
     }
   });
 
   it('sum and mean reject a non-array, describing what they got', () => {
     for (const [bad, described] of badInputs) {
-      expectError(() => sum(bad as never), TypeError, `sum: expected an array of Values or numbers, got ${described}`);
-      expectError(() => mean(bad as never), TypeError, `mean: expected an array of Values or numbers, got ${described}`);
+      expectError(() => sum(bad as never), TypeError, `sum: expected values to be an array of Values or numbers, got ${described}`);
+      expectError(() => mean(bad as never), TypeError, `mean: expected values to be an array of Values or numbers, got ${described}`);
     }
     // an object without a prototype cannot be turned into a string by String(); the message must still say what it was
-    expectError(() => sum(Object.create(null) as never), TypeError, 'sum: expected an array of Values or numbers, got an object');
+    expectError(() => sum(Object.create(null) as never), TypeError, 'sum: expected values to be an array of Values or numbers, got an object');
   });
 
   it('dot rejects a non-number element on either side, naming itself', () => {
     for (const [bad, described] of badInputs) {
-      expectError(() => dot([bad as never], [1]), TypeError, `dot: expected a Value or a number, got ${described}`);
-      expectError(() => dot([1], [bad as never]), TypeError, `dot: expected a Value or a number, got ${described}`);
+      expectError(() => dot([bad as never], [1]), TypeError, `dot: expected a[0] to be a Value or a number, got ${described}`);
+      expectError(() => dot([1], [bad as never]), TypeError, `dot: expected b[0] to be a Value or a number, got ${described}`);
     }
   });
 
   it('dot rejects a non-array, describing what it got', () => {
     for (const [bad, described] of badInputs) {
-      expectError(() => dot(bad as never, [1]), TypeError, `dot: expected two arrays of Values or numbers, got ${described} and an array of length 1`);
-      expectError(() => dot([1], bad as never), TypeError, `dot: expected two arrays of Values or numbers, got an array of length 1 and ${described}`);
+      expectError(() => dot(bad as never, [1]), TypeError, `dot: expected a to be an array of Values or numbers, got ${described}`);
+      expectError(() => dot([1], bad as never), TypeError, `dot: expected b to be an array of Values or numbers, got ${described}`);
     }
   });
 });

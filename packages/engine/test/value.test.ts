@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Value, add, div, isGradEnabled, mul, noGrad, toValue } from '@ugrad/engine';
+import { Value, add, div, isGradEnabled, mul, noGrad } from '@ugrad/engine';
+import { toValue } from '@ugrad/engine/internal';
 import { badInputs, reachable, thrown } from '../../../test/helpers.js';
 
 // ---- helpers (plain numbers only: nothing here runs ugrad) ----
@@ -63,6 +64,14 @@ const unaryCases: UnaryCase[] = [
   { name: 'pow(0)', op: (v) => v.pow(0), f: () => 1, df: () => 0, xs: [-3, -0.5, 0.5, 4, 1e6] },
   // log(1 + e^x) straight from the definition is fine where e^x neither overflows nor rounds 1 + e^x away
   { name: 'softplus', op: (v) => v.softplus(), f: (x) => Math.log1p(Math.exp(x)), df: sigma, xs: [-30, -5, -1, -1e-3, 0, 0.5, 3, 30, 700] },
+  { name: 'sin', op: (v) => v.sin(), f: Math.sin, df: Math.cos, xs: [-30, -3, -1, -0.01, 0, 0.5, 2, 30] },
+  { name: 'cos', op: (v) => v.cos(), f: Math.cos, df: (x) => -Math.sin(x), xs: [-30, -3, -1, -0.01, 0, 0.5, 2, 30] },
+  // away from the bounds (where the derivative jumps) finite differences see the slope: 1 inside, 0 outside
+  { name: 'clamp(-1, 2)', op: (v) => v.clamp(-1, 2), f: (x) => Math.min(Math.max(x, -1), 2), df: (x) => (x >= -1 && x <= 2 ? 1 : 0), xs: [-1e6, -3, -1.5, -0.5, 0, 1.5, 3, 1e6] },
+  { name: 'clampMin(0.5)', op: (v) => v.clampMin(0.5), f: (x) => Math.max(x, 0.5), df: (x) => (x >= 0.5 ? 1 : 0), xs: [-3, 0, 0.25, 0.75, 4] },
+  { name: 'clampMax(0.5)', op: (v) => v.clampMax(0.5), f: (x) => Math.min(x, 0.5), df: (x) => (x <= 0.5 ? 1 : 0), xs: [-3, 0, 0.25, 0.75, 4] },
+  { name: 'max(x, 1)', op: (v) => v.max(1), f: (x) => Math.max(x, 1), df: (x) => (x > 1 ? 1 : 0), xs: [-3, 0, 0.5, 1.5, 40] },
+  { name: 'min(x, 1)', op: (v) => v.min(1), f: (x) => Math.min(x, 1), df: (x) => (x < 1 ? 1 : 0), xs: [-3, 0, 0.5, 1.5, 40] },
 ];
 
 describe('unary ops: value and gradient', () => {
@@ -106,6 +115,14 @@ const binaryCases: BinaryCase[] = [
     name: 'pow(Value)', op: (a, b) => a.pow(b), f: (x, y) => x ** y,
     da: (x, y) => y * x ** (y - 1), db: (x, y) => x ** y * Math.log(x),
     points: [[2, 3], [0.5, -1.5], [10, 0.3], [1e3, 2], [3, 0], [1e-3, 0.5], [7, -2]],
+  },
+  {
+    name: 'max', op: (a, b) => a.max(b), f: Math.max, da: (x, y) => (x > y ? 1 : 0), db: (x, y) => (y > x ? 1 : 0),
+    points: [[-3, 2], [0, 5], [2.5, -0.5], [1e6, -1e6], [1e-3, 7], [-1e8, 3e-2]],
+  },
+  {
+    name: 'min', op: (a, b) => a.min(b), f: Math.min, da: (x, y) => (x < y ? 1 : 0), db: (x, y) => (y < x ? 1 : 0),
+    points: [[-3, 2], [0, 5], [2.5, -0.5], [1e6, -1e6], [1e-3, 7], [-1e8, 3e-2]],
   },
   {
     // log(e^a + e^b) from the definition (no overflow at these points); d/da = σ(a − b), d/db = σ(b − a)
@@ -202,10 +219,10 @@ describe('numerics', () => {
     expect(lae(1e308, 1e308)).toEqual([1e308, 0.5, 0.5]);
     // a − b overflows to Infinity: e^−∞ = 0, still no NaN
     expect(lae(1.7e308, -1.7e308)).toEqual([1.7e308, 1, 0]);
-    // PyTorch: logaddexp(-inf, -inf) = -inf and (inf, inf) = inf. Its gradient there is NaN
-    // (1 / (1 + e^(b − a)) with b − a = NaN); here it is ½ and ½, the limit along a = b.
-    expect(lae(-Infinity, -Infinity)).toEqual([-Infinity, 0.5, 0.5]);
-    expect(lae(Infinity, Infinity)).toEqual([Infinity, 0.5, 0.5]);
+    // PyTorch: logaddexp(-inf, -inf) = -inf and (inf, inf) = inf, and its gradient there is NaN
+    // (1 / (1 + e^(b − a)) with b − a = NaN): so here too.
+    expect(lae(-Infinity, -Infinity)).toEqual([-Infinity, NaN, NaN]);
+    expect(lae(Infinity, Infinity)).toEqual([Infinity, NaN, NaN]);
     expect(lae(Infinity, -Infinity)).toEqual([Infinity, 1, 0]);
     expect(lae(-Infinity, 3)).toEqual([3, 0, 1]);
     expect(lae(2, Infinity)).toEqual([Infinity, 0, 1]);
@@ -254,6 +271,81 @@ describe('numerics', () => {
     const [v, da, db] = grads(-2, 3);
     expect([v, da]).toEqual([-8, 12]);
     expect(Number.isNaN(db)).toBe(true);
+  });
+});
+
+describe('min, max and clamp at ties and bounds, as PyTorch', () => {
+  const two = (f: (a: Value, b: Value) => Value, x0: number, y0: number): number[] => {
+    const a = new Value(x0), b = new Value(y0);
+    const out = f(a, b);
+    out.backward();
+    return [out.data, a.grad, b.grad];
+  };
+  const one = (f: (a: Value) => Value, x0: number): number[] => {
+    const a = new Value(x0);
+    const out = f(a);
+    out.backward();
+    return [out.data, a.grad];
+  };
+
+  it('torch.maximum and torch.minimum split the gradient half and half on a tie, and give NaN (with full gradients) at NaN', () => {
+    expect(two((a, b) => a.max(b), 2, 2)).toEqual([2, 0.5, 0.5]);
+    expect(two((a, b) => a.min(b), 2, 2)).toEqual([2, 0.5, 0.5]);
+    expect(two((a, b) => a.max(b), -0, 0)).toEqual([-0, 0.5, 0.5]); // a tie too; std::max keeps the first
+    expect(two((a, b) => a.max(b), Infinity, Infinity)).toEqual([Infinity, 0.5, 0.5]);
+    expect(two((a, b) => a.max(b), NaN, 1)).toEqual([NaN, 1, 1]);
+    expect(two((a, b) => a.min(b), 1, NaN)).toEqual([NaN, 1, 1]);
+  });
+
+  it('torch.clamp passes the gradient where lo ≤ x ≤ hi, bounds included; lo > hi gives hi with gradient 0', () => {
+    expect(one((a) => a.clamp(-1, 1), -1)).toEqual([-1, 1]);
+    expect(one((a) => a.clamp(-1, 1), 1)).toEqual([1, 1]);
+    expect(one((a) => a.clamp(-1, 1), 1.5)).toEqual([1, 0]);
+    expect(one((a) => a.clamp(-1, 1), NaN)).toEqual([NaN, 0]);
+    expect(one((a) => a.clamp(1, -1), 0)).toEqual([-1, 0]);
+    expect(one((a) => a.clamp(0, Infinity), -2)).toEqual([0, 0]);
+    expect(one((a) => a.clamp(-Infinity, Infinity), 7)).toEqual([7, 1]);
+  });
+
+  it('refuses NaN bounds and non-numbers, naming the method', () => {
+    expectError(() => new Value(1).clamp(NaN, 1), RangeError, 'Value.clamp: expected lo to be a number, not NaN, got NaN');
+    expectError(() => new Value(1).clamp(0, '1' as never), TypeError, 'Value.clamp: expected hi to be a number, not NaN, got string "1"');
+    expectError(() => new Value(1).clampMin(undefined as never), TypeError, 'Value.clampMin: expected lo to be a number, not NaN, got undefined');
+    expectError(() => new Value(1).max('1' as never), TypeError, 'Value.max: expected other to be a Value or a number, got string "1"');
+  });
+});
+
+describe('IEEE edges where JavaScript and PyTorch differ', () => {
+  it('pow follows C: 1^NaN = 1, 1^±∞ = 1, (−1)^±∞ = 1, with a number or a Value exponent', () => {
+    for (const e of [NaN, Infinity, -Infinity]) {
+      expect(new Value(1).pow(e).data).toBe(1);
+      expect(new Value(1).pow(new Value(e)).data).toBe(1);
+    }
+    expect(new Value(-1).pow(Infinity).data).toBe(1);
+    expect(new Value(-1).pow(new Value(-Infinity)).data).toBe(1);
+    expect(1 ** Infinity).toBeNaN(); // what JavaScript says
+  });
+
+  it('sqrt and pow(0.5) are torch.sqrt: sqrt(−0) = −0 with gradient −∞, sqrt(−∞) = NaN', () => {
+    const x = new Value(-0);
+    const y = x.sqrt();
+    y.backward();
+    expect([y.data, x.grad]).toEqual([-0, -Infinity]);
+    expect(new Value(-Infinity).sqrt().data).toBeNaN();
+    expect((-Infinity) ** 0.5).toBe(Infinity); // what JavaScript says
+  });
+
+  it('relu is torch.relu: relu(−0) = −0, relu(NaN) = NaN with gradient 1 (threshold_backward lets it through)', () => {
+    const x = new Value(NaN);
+    x.relu().backward();
+    expect(x.grad).toBe(1);
+    expect(new Value(-0).relu().data).toBe(-0);
+  });
+
+  it('sigmoid is PyTorch’s 1/(1 + e^−x): exactly 0 once e^−x overflows, never NaN', () => {
+    expect(new Value(-710).sigmoid().data).toBe(0);
+    expect(new Value(-Infinity).sigmoid().data).toBe(0);
+    expect(new Value(Infinity).sigmoid().data).toBe(1);
   });
 });
 
@@ -473,7 +565,7 @@ describe('noGrad', () => {
   });
 
   it('still rejects bad input', () => {
-    expectError(() => noGrad(() => new Value(1).add('1' as never)), TypeError, 'Value.add: expected a Value or a number, got string "1"');
+    expectError(() => noGrad(() => new Value(1).add('1' as never)), TypeError, 'Value.add: expected other to be a Value or a number, got string "1"');
     expect(isGradEnabled()).toBe(true);
   });
 });
@@ -494,10 +586,11 @@ describe('label, op, children, toString', () => {
   it('op names the op that made the node; derived ops show the primitives they are made of', () => {
     const x = new Value(0.5), y = new Value(2);
     const ops: [Value, string][] = [
-      [x, ''], [x.add(y), '+'], [x.mul(y), '*'], [x.pow(2), '**'], [x.pow(y), '**'], [x.exp(), 'exp'],
+      [x, ''], [x.add(y), '+'], [x.mul(y), '*'], [x.pow(2), '**'], [x.pow(y), 'pow'], [x.exp(), 'exp'],
       [x.log(), 'log'], [x.tanh(), 'tanh'], [x.sigmoid(), 'sigmoid'], [x.relu(), 'relu'],
-      [x.leakyRelu(), 'leakyRelu'], [x.abs(), 'abs'], [x.logAddExp(y), 'logAddExp'],
-      [x.neg(), '*'], [x.sub(y), '+'], [x.div(y), '*'], [x.sqrt(), '**'], [x.softplus(), 'logAddExp'],
+      [x.leakyRelu(), 'leakyRelu'], [x.abs(), 'abs'], [x.logAddExp(y), 'logAddExp'], [x.sin(), 'sin'], [x.cos(), 'cos'],
+      [x.min(y), 'min'], [x.max(y), 'max'], [x.clampMin(0), 'clampMin'], [x.clampMax(1), 'clampMax'], [x.clamp(0, 1), 'clampMax'],
+      [x.neg(), '*'], [x.sub(y), '+'], [x.div(y), '/'], [x.sqrt(), '**'], [x.softplus(), 'logAddExp'],
     ];
     for (const [v, op] of ops) expect(v.op).toBe(op);
   });
@@ -535,6 +628,73 @@ describe('label, op, children, toString', () => {
   });
 });
 
+// ---- a Value is not a number ----
+
+describe('conversions: text yes, arithmetic no', () => {
+  const coercion = 'Value: a Value is not a number: use a.add(b), a.mul(b), … to compute with Values, a.data for the number, or String(a) for text';
+
+  it('a + b, a * 2, a < b and +a throw a TypeError pointing to .add() and .data', () => {
+    const a = new Value(1), b = new Value(2);
+    const tries: (() => unknown)[] = [
+      () => (a as unknown as number) + (b as unknown as number),
+      () => (a as unknown as number) * 2,
+      () => (a as unknown as number) < (b as unknown as number),
+      () => +(a as unknown as number),
+      () => Math.exp(a as unknown as number),
+      () => (a as unknown as number) == 1, // eslint-disable-line eqeqeq
+    ];
+    for (const t of tries) expectError(t, TypeError, coercion);
+  });
+
+  it('template strings and String() still give toString()', () => {
+    const a = new Value(1.5, 'a');
+    expect(`${a}`).toBe('Value(data=1.5, grad=0, label=a)');
+    expect(String(a)).toBe('Value(data=1.5, grad=0, label=a)');
+    expect([a].join()).toBe('Value(data=1.5, grad=0, label=a)');
+  });
+
+  it('JSON.stringify gives { data, grad, label, op }, never the graph, even 10⁴ deep', () => {
+    const x = new Value(2, 'x');
+    const y = x.mul(3).tanh();
+    y.backward();
+    expect(JSON.parse(JSON.stringify(y))).toEqual({ data: Math.tanh(6), grad: 1, label: '', op: 'tanh' });
+    expect(JSON.parse(JSON.stringify([x]))).toEqual([{ data: 2, grad: 3 * (1 - Math.tanh(6) ** 2), label: 'x', op: '' }]);
+    let deep = x;
+    for (let i = 0; i < 10_000; i++) deep = deep.add(1);
+    expect(JSON.stringify({ loss: deep })).toBe('{"loss":{"data":10002,"grad":0,"label":"","op":"+"}}');
+    // IEEE values become null, as JSON.stringify writes any non-finite number
+    expect(JSON.stringify(new Value(NaN))).toBe('{"data":null,"grad":0,"label":"","op":""}');
+  });
+
+  it("vitest's messages and diffs show Values through toJSON", () => {
+    const v = new Value(1, 'x').mul(new Value(2)).tanh();
+    const message = (thrown(() => expect(v).toEqual(new Value(0))) as Error).message;
+    expect(message).toMatch(/^expected .* to deeply equal Value/);
+    expect(v).toMatchObject({ data: Math.tanh(2), op: 'tanh' });
+  });
+});
+
+describe('data and grad take numbers only', () => {
+  it("v.data = '0.5' and v.grad = '1' are TypeErrors that leave the Value as it was", () => {
+    const v = new Value(1);
+    v.grad = 0.25;
+    expectError(() => { v.data = '0.5' as never; }, TypeError, 'Value.data: expected the new data to be a number, got string "0.5"');
+    expectError(() => { v.grad = '1' as never; }, TypeError, 'Value.grad: expected the new grad to be a number, got string "1"');
+    expectError(() => { v.data = 1n as never; }, TypeError, 'Value.data: expected the new data to be a number, got bigint 1n');
+    expect([v.data, v.grad]).toEqual([1, 0.25]);
+    v.data = NaN; // any number: IEEE values are data too
+    v.grad = -Infinity;
+    expect([v.data, v.grad]).toEqual([NaN, -Infinity]);
+  });
+
+  it('an optimizer-style update keeps numbers numbers', () => {
+    const p = new Value(0.5);
+    p.grad = 0.1;
+    p.data -= 0.1 * p.grad;
+    expect(p.data).toBe(0.5 - 0.1 * 0.1);
+  });
+});
+
 // ---- bad input ----
 
 
@@ -544,7 +704,7 @@ describe('bad input', () => {
     it(`Value.${method} rejects a non-number operand with a TypeError naming the method and the argument`, () => {
       const x = new Value(1);
       for (const [bad, described] of badInputs) {
-        expectError(() => x[method](bad as never), TypeError, `Value.${method}: expected a Value or a number, got ${described}`);
+        expectError(() => x[method](bad as never), TypeError, `Value.${method}: expected ${method === 'pow' ? 'exponent' : 'other'} to be a Value or a number, got ${described}`);
       }
     });
   }
@@ -557,21 +717,22 @@ describe('bad input', () => {
   });
 
   it('label rejects a non-string', () => {
-    expectError(() => { new Value(1).label = 5 as never; }, TypeError, 'Value.label: expected a string, got number 5');
-    expectError(() => new Value(1, null as never), TypeError, 'Value.label: expected a string, got null');
+    expectError(() => { new Value(1).label = 5 as never; }, TypeError, 'Value.label: expected the label to be a string, got number 5');
+    expectError(() => new Value(1, null as never), TypeError, 'new Value: expected label to be a string, got null');
   });
 
   it("leakyRelu rejects a non-number slope; undefined means the default slope, as for any JS default", () => {
     const x = new Value(-2);
     for (const [bad, described] of badInputs) {
       if (bad === undefined) continue;
-      expectError(() => x.leakyRelu(bad as never), TypeError, `Value.leakyRelu: expected slope to be a number, got ${described}`);
+      expectError(() => x.leakyRelu(bad as never), TypeError, `Value.leakyRelu: expected slope to be a finite number, got ${described}`);
     }
     expect(x.leakyRelu(undefined).data).toBe(-0.02);
   });
 
   it('toValue names the caller it is given', () => {
-    expectError(() => toValue('x' as never, 'Layer.forward'), TypeError, 'Layer.forward: expected a Value or a number, got string "x"');
+    expectError(() => toValue('x' as never, 'Layer.forward'), TypeError, 'Layer.forward: expected the argument to be a Value or a number, got string "x"');
+    expectError(() => toValue('x' as never, 'Layer.forward', 'input 3'), TypeError, 'Layer.forward: expected input 3 to be a Value or a number, got string "x"');
     const v = new Value(1);
     expect(toValue(v, 'here')).toBe(v);
     expect(toValue(2, 'here').data).toBe(2);

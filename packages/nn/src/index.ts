@@ -4,25 +4,33 @@ export {
   type Dataset, type GeneratorOptions, type ShuffleOptions, type CirclesOptions,
   type SpiralOptions, type BlobsOptions, type SineOptions, type SplitOptions, type CsvOptions,
 } from './datasets.js';
+export { Module, type AnyModule } from './module.js';
 export {
-  Module, Neuron, Layer, MLP, ACTIVATIONS, INITS,
-  type AnyModule, type Activation, type Init, type NeuronOptions, type LayerOptions,
-  type MLPOptions, type MLPConfig,
-} from './module.js';
-export { mse, hinge, bceWithLogits, softmaxCrossEntropy, l2, accuracy, type ModelOutput } from './losses.js';
+  Neuron, Layer, MLP, ACTIVATIONS, INITS,
+  type Activation, type Init, type NeuronOptions, type LayerOptions, type MLPOptions, type MLPConfig, type LayerConfig,
+} from './layers.js';
+export { Sequential } from './sequential.js';
+export { type Architecture } from './architecture.js';
+export {
+  mse, l1, huber, hinge, bceWithLogits, softmaxCrossEntropy, l2, accuracy, LOSSES, LOSS_NAMES,
+  type ModelOutput, type LossName, type LossFunction, type LossSpec, type AccuracyRule,
+} from './losses.js';
 export {
   Optimizer, SGD, Adam, AdamW, clipGradNorm,
-  type OptimizerStateBase, type OptimizerState, type SGDOptions, type SGDState, type AdamOptions, type AdamState,
-  type ClipGradNormOptions,
+  type OptimizerSpec, type OptimizerState, type SGDOptions, type AdamOptions, type ClipGradNormOptions,
 } from './optim.js';
 export { constantLR, linearLR, stepLR, cosineLR, scheduleFromSpec, type Schedule, type ScheduleSpec } from './schedule.js';
-export {
-  fit, Trainer, LOSSES,
-  type LossName, type LossFunction, type FitOptions, type EarlyStoppingOptions, type StepInfo, type EpochInfo,
-  type StopReason, type History, type Evaluation, type TrainerState, type TrainingMode,
-} from './fit.js';
-export {
-  createCheckpoint, serializeCheckpoint, parseCheckpoint, validateCheckpoint, applyCheckpoint, modelFromCheckpoint,
-  CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type Checkpoint, type Architecture, type CheckpointParts,
-} from './checkpoint.js';
+export { fit } from './fit.js';
+export { Trainer, type Evaluation } from './trainer.js';
+export { NonFiniteError } from './batch.js';
+export { type FitOptions, type TrainingMode } from './options.js';
+export { type StepInfo, type EpochInfo, type EarlyStoppingOptions } from './callbacks.js';
+export { type History, type StopReason, type TrainerState } from './trainer-state.js';
+export { checkpointToJSON, restoreCheckpoint, type Checkpoint, type CheckpointParts, type Stateful } from './checkpoint.js';
 export { gradCheck, type GradCheck } from './gradcheck.js';
+export { iris, wine, breastCancer, digits, type NamedDataset, type DigitsOptions, type NoOptions } from './realdata.js';
+export { Standardizer, standardize, type StandardizerState } from './preprocess.js';
+export {
+  confusionMatrix, classificationReport,
+  type Classes, type ClassificationReport, type AveragedScores, type ReportOptions,
+} from './metrics.js';

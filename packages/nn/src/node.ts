@@ -1,12 +1,13 @@
 // `@ugrad/nn/node`: the parts of ugrad that need Node (files). The main entry
 // point stays free of `node:` imports so it runs in a browser.
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { typeError, withContext } from '@ugrad/engine/internal';
 import { parseCsv, type CsvOptions, type Dataset } from './datasets.js';
-import { applyCheckpoint, modelFromCheckpoint, parseCheckpoint, serializeCheckpoint, type Checkpoint, type CheckpointParts } from './checkpoint.js';
-import { withContext } from './fit.js';
-import type { MLP } from './module.js';
+import { checkpointToJSON, restoreCheckpoint, type CheckpointParts } from './checkpoint.js';
+import type { MLP } from './layers.js';
+import type { AnyModule } from './module.js';
 
 /**
  * Reads a UTF-8 CSV file and parses it with {@link parseCsv} (same options);
@@ -18,23 +19,16 @@ import type { MLP } from './module.js';
  */
 export function loadCsv(path: string | URL, options: Omit<CsvOptions, 'source'> = {}): Dataset {
   const file = filePath('loadCsv', path);
-  return parseCsv(readFileSync(file, 'utf8'), { ...options, source: file });
+  return parseCsv(readText('loadCsv', file), { ...options, source: file });
 }
-
-function filePath(fn: string, path: unknown): string {
-  if (path instanceof URL) return fileURLToPath(path);
-  if (typeof path !== 'string') throw new TypeError(`${fn}: expected a file path (a string or file URL), got ${path === null ? 'null' : typeof path}`);
-  if (path === '') throw new RangeError(`${fn}: expected a file path, got an empty string`);
-  return path;
-}
-
-// ---- checkpoint files ----
 
 /**
- * Writes a checkpoint of `parts` (see {@link createCheckpoint}) to `path`,
+ * Writes a checkpoint of `parts` (see `checkpointToJSON`) to `path`,
  * atomically: the JSON goes to a temporary file in the same directory, is
- * flushed to disk, then renamed over `path`. A failure at any point —
- * a NaN weight, a full disk, a crash — leaves the previous file as it was.
+ * flushed to disk, then renamed over `path`. A failure at any point — a NaN
+ * weight, a full disk, a crash — leaves the previous file as it was, and no
+ * temporary file behind; temporary files that killed saves of the same
+ * target left behind are removed.
  *
  * @example
  * saveCheckpoint('run.json', { model, trainer }); // the trainer's optimizer too
@@ -43,8 +37,10 @@ export function saveCheckpoint(path: string | URL, parts: CheckpointParts): void
   const where = 'saveCheckpoint';
   const file = filePath(where, path);
   // Serialize first: an unsaveable model must not even create the temporary file.
-  const text = serializeCheckpoint(parts, where);
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${++tmpCount}.tmp`);
+  const text = checkpointToJSON(parts, where);
+  const dir = dirname(file), prefix = `.${basename(file)}.`;
+  removeStale(dir, prefix);
+  const tmp = join(dir, `${prefix}${process.pid}.${++tmpCount}.tmp`);
   let fd: number | null = null;
   try {
     fd = openSync(tmp, 'wx'); // 'x': never write into someone else's file
@@ -56,16 +52,16 @@ export function saveCheckpoint(path: string | URL, parts: CheckpointParts): void
   } catch (err) {
     if (fd !== null) closeSync(fd);
     rmSync(tmp, { force: true });
-    throw withContext(err, `${where}: ${file}: `);
+    throw osError(err, where, file);
   }
   // Make the rename itself durable. Some systems (Windows) cannot open a
   // directory; the checkpoint is written either way.
   try {
-    const dir = openSync(dirname(file), 'r');
+    const d = openSync(dir, 'r');
     try {
-      fsyncSync(dir);
+      fsyncSync(d);
     } finally {
-      closeSync(dir);
+      closeSync(d);
     }
   } catch {
     // best effort, see above
@@ -73,43 +69,78 @@ export function saveCheckpoint(path: string | URL, parts: CheckpointParts): void
 }
 
 /**
- * Reads a checkpoint file and loads it into `parts` (see {@link applyCheckpoint}):
- * the model's parameters, and the optimizer's and trainer's state when given.
- * A missing, truncated, corrupted or mismatched file throws an error naming
- * the file and the problem, and changes nothing. Returns the checkpoint.
+ * Reads a checkpoint file and restores it (see `restoreCheckpoint`): the
+ * parameters into `parts.model` — or into a new MLP built from the saved
+ * architecture when no model is given — and the optimizer's, trainer's and
+ * extra objects' state when given. Returns the model. A missing, truncated,
+ * corrupted or mismatched file throws an error naming the file and the
+ * problem (an OS error keeps its `code`, e.g. `ENOENT`), and changes nothing.
  *
  * @example
- * const model = new MLP(2, [16, 16, 1]);
- * const trainer = new Trainer(model, data, { loss: 'hinge', optimizer: new Adam(model.parameters()), steps: 200 });
- * loadCheckpoint('run.json', { model, trainer });
- * while (!trainer.done) trainer.step(); // continues where the saved run stopped
+ * const model = loadCheckpoint('run.json'); // rebuilds the MLP
+ * loadCheckpoint('run.json', { model, trainer }); // resumes a run: while (!trainer.done) trainer.step();
  */
-export function loadCheckpoint(path: string | URL, parts: CheckpointParts): Checkpoint {
+export function loadCheckpoint<M extends AnyModule = MLP>(path: string | URL, parts: Partial<CheckpointParts> & { model?: M } = {}): M {
   const file = filePath('loadCheckpoint', path);
-  const where = `loadCheckpoint: ${file}`;
-  const checkpoint = readCheckpoint(file, where);
-  applyCheckpoint(checkpoint, parts, where);
-  return checkpoint;
-}
-
-/**
- * Rebuilds the MLP saved in a checkpoint file, with its weights (see {@link modelFromCheckpoint}).
- * @example const model = loadModel('run.json'); model.forward([0.5, 0.2]);
- */
-export function loadModel(path: string | URL): MLP {
-  const file = filePath('loadModel', path);
-  const where = `loadModel: ${file}`;
-  return modelFromCheckpoint(readCheckpoint(file, where), where);
+  return restoreCheckpoint(readText('loadCheckpoint', file), parts, `loadCheckpoint: ${file}`);
 }
 
 let tmpCount = 0;
 
-function readCheckpoint(file: string, where: string): Checkpoint {
-  let text: string;
+function readText(where: string, file: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (err) {
-    throw withContext(err, `${where}: `);
+    throw osError(err, where, file);
   }
-  return parseCheckpoint(text, where);
+}
+
+function filePath(where: string, path: unknown): string {
+  if (path instanceof URL) {
+    if (path.protocol !== 'file:') throw new RangeError(`${where}: expected a file: URL, got a ${path.protocol} URL`);
+    return fileURLToPath(path);
+  }
+  if (typeof path !== 'string') throw typeError(where, 'path', 'a file path (a string or file URL)', path);
+  if (path === '' || path.includes('\0')) throw new RangeError(`${where}: expected a file path, got ${JSON.stringify(path)}`);
+  return path;
+}
+
+// An error from the file system, worded for the user's file (not our
+// temporary one), keeping its `code` and the original as the cause.
+function osError(err: unknown, where: string, file: string): unknown {
+  const code = (err as { code?: unknown } | null)?.code;
+  const reason: Record<string, string> = {
+    ENOENT: where === 'saveCheckpoint' ? `the folder ${dirname(file)} does not exist` : 'no such file',
+    EACCES: 'permission denied', EPERM: 'permission denied', EISDIR: 'it is a directory', ENOTDIR: 'a part of the path is not a directory',
+    ENOSPC: 'the disk is full', EROFS: 'the file system is read-only',
+  };
+  if (typeof code !== 'string' || !(code in reason)) return withContext(err, `${where}: ${file}: `);
+  return Object.assign(new Error(`${where}: ${file}: ${reason[code]} (${code})`, { cause: err }), { code });
+}
+
+// Temporary files of earlier saves of the same target whose process is gone
+// (killed mid-save): `.name.<pid>.<n>.tmp`.
+function removeStale(dir: string, prefix: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return; // the save itself will report the folder
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const pid = Number(name.slice(prefix.length).split('.')[0]);
+    // Saves are synchronous, so one with our own pid is not in progress either.
+    if (!Number.isSafeInteger(pid) || pid <= 0 || (pid !== process.pid && alive(pid))) continue;
+    rmSync(join(dir, name), { force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as { code?: string }).code === 'EPERM'; // exists, but not ours to signal
+  }
 }

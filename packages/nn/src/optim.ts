@@ -1,68 +1,185 @@
 import { Value } from '@ugrad/engine';
-import { describe } from '@ugrad/engine/internal';
-import { checkBoolean, checkOptions } from './module.js';
+import {
+  arrayOf, between, bool, finite, nullable, num, object, parseOptions, rate, received, typeError, whole, withDefault, type Check,
+} from '@ugrad/engine/internal';
 
-/** What every optimizer's `stateDict()` holds at least: plain JSON. */
-export interface OptimizerStateBase {
-  /** The optimizer's class name, checked on load. */
+/**
+ * What an optimizer class declares once, as a static `spec`: its name (for
+ * messages and saved states), its options — each a check or a plain default
+ * (a number, boolean or array of numbers, checked by its type) — its
+ * per-parameter state buffers, each with the rule for when it may exist, and
+ * any rule across options. The base class reads it to check options, save,
+ * load and validate state, so a subclass writes only its update rule.
+ */
+export interface OptimizerSpec {
+  readonly name: string;
+  readonly options: Readonly<Record<string, Check<unknown> | number | boolean | readonly number[]>>;
+  readonly buffers?: Readonly<Record<string, (options: Record<string, unknown>) => boolean>>;
+  readonly validate?: (options: Record<string, unknown>, where: string) => void;
+}
+
+/** What `stateDict()` holds: the class name, the step count, every option, and each buffer (null until used): plain JSON. */
+export interface OptimizerState {
   type: string;
   stepCount: number;
   lr: number;
+  [key: string]: number | boolean | string | readonly number[] | null;
 }
 
-/** The state of any optimizer in this module. */
-export type OptimizerState = SGDState | AdamState;
-
 /**
- * The base of every optimizer: the parameters it updates, a settable learning
- * rate, and the step count. Subclasses implement `step()` and their state.
+ * The base of every optimizer, as PyTorch's `torch.optim.Optimizer`: the
+ * parameters it updates, its options (`lr` among them, settable between
+ * steps to follow a schedule), the step count and named per-parameter state
+ * buffers, which it saves, loads and validates for every subclass. A
+ * subclass declares a static {@link OptimizerSpec} and implements `update()`,
+ * skipping frozen parameters (`requiresGrad` false).
+ *
+ * @example
+ * // signSGD: p ← p − lr·sign(g)
+ * class SignSGD extends Optimizer {
+ *   static override spec = { name: 'SignSGD', options: { lr: 0.01 } };
+ *   protected update(): void {
+ *     for (const p of this.params) if (p.requiresGrad) p.data -= this.lr * Math.sign(p.grad);
+ *   }
+ * }
  */
 export abstract class Optimizer {
+  /** The default spec: only a learning rate (default 1e-3, PyTorch's SGD's). */
+  static spec: OptimizerSpec = { name: 'Optimizer', options: {} };
+
   /** The parameters updated by `step()`, in the order given. */
   readonly params: readonly Value[];
-  #lr = 0;
   /** How many times `step()` has run (PyTorch's `state['step']`). */
   stepCount = 0;
+  #options: Record<string, unknown>;
+  #buffers = new Map<string, Float64Array>();
+  readonly #spec: OptimizerSpec;
 
-  /**
-   * Checks `params` (a non-empty array of distinct Values) and `lr`. A custom
-   * optimizer calls `super(params, lr)` and implements `step()` and its state.
-   */
-  constructor(params: readonly Value[], lr: number) {
-    const where = new.target.name;
-    if (!Array.isArray(params)) throw new TypeError(`${where}: expected params to be an array of Values, got ${describe(params)}`);
-    if (params.length === 0) throw new RangeError(`${where}: expected at least one parameter, got an empty array`);
-    const seen = new Set<Value>();
-    params.forEach((p: unknown, i) => {
-      if (!(p instanceof Value)) throw new TypeError(`${where}: expected params[${i}] to be a Value, got ${describe(p)}`);
-      if (seen.has(p)) throw new RangeError(`${where}: params[${i}] appears twice; each parameter must be listed once`);
-      seen.add(p);
+  /** Checks `params` (a non-empty array of distinct leaf Values) and `options` against the class's spec. */
+  constructor(params: readonly Value[], options: object = {}) {
+    const spec = (this.constructor as typeof Optimizer).spec;
+    const where = spec.name;
+    this.#spec = spec;
+    const ps = arrayOf(paramCheck, { min: 1 })(params, where, 'params');
+    const seen = new Map<Value, number>();
+    ps.forEach((p, i) => {
+      if (seen.has(p)) throw new RangeError(`${where}: params[${i}] is the same Value as params[${seen.get(p)}]; list each parameter once`);
+      seen.set(p, i);
     });
-    this.params = [...params];
-    this.lr = lr;
+    this.#options = this.#check(options, where, 'options');
+    this.params = ps;
   }
 
   /** The learning rate; set it between steps to follow a schedule. */
   get lr(): number {
-    return this.#lr;
+    return this.#options.lr as number;
   }
   set lr(lr: number) {
-    this.#lr = checkNumber(lr, `${this.constructor.name}.lr`, 'lr', 0, Infinity);
+    this.#options.lr = rate(lr, `${this.#spec.name}.lr`, 'lr');
   }
 
-  /** Updates every parameter from its `grad`. */
-  abstract step(): void;
+  /** The options in force, defaults filled in (read-only; set `lr` through its setter). */
+  get options(): Readonly<Record<string, unknown>> {
+    return { ...this.#options };
+  }
+
+  /** Counts the step and updates every parameter from its `grad` (the subclass's `update`). */
+  step(): void {
+    this.stepCount++;
+    this.update();
+  }
+
+  /** The update rule, run by `step()` after `stepCount` has counted this step. */
+  protected abstract update(): void;
 
   /** Sets every parameter's `grad` to 0. */
   zeroGrad(): void {
     for (const p of this.params) p.grad = 0;
   }
 
-  /** Everything needed to resume bit-identically: step count, hyper-parameters, buffers. */
-  abstract stateDict(): OptimizerStateBase;
+  /** The state buffer `name`, one number per parameter, created as zeros on first use. */
+  protected buffer(name: string): Float64Array {
+    let b = this.#buffers.get(name);
+    if (b === undefined) this.#buffers.set(name, (b = new Float64Array(this.params.length)));
+    return b;
+  }
 
-  /** Restores a `stateDict()`; checks everything first, so a bad state changes nothing. */
-  abstract loadStateDict(state: OptimizerStateBase): void;
+  /** Whether the state buffer `name` exists yet. */
+  protected hasBuffer(name: string): boolean {
+    return this.#buffers.has(name);
+  }
+
+  /** A typed view of the options, for `update()`. */
+  protected opt<T>(name: string): T {
+    return this.#options[name] as T;
+  }
+
+  /** Everything needed to resume bit-identically: type, step count, options and buffers, as plain JSON. */
+  stateDict(): OptimizerState {
+    const out: OptimizerState = { type: this.#spec.name, stepCount: this.stepCount, lr: this.lr };
+    for (const [k, v] of Object.entries(this.#options)) out[k] = Array.isArray(v) ? [...(v as number[])] : (v as number | boolean);
+    for (const name of Object.keys(this.#spec.buffers ?? {})) out[name] = this.#buffers.has(name) ? Array.from(this.#buffers.get(name)!) : null;
+    return out;
+  }
+
+  /**
+   * Restores a `stateDict()`, options included (as PyTorch does). Everything
+   * is checked first — type, step count, every option, every buffer's length
+   * and numbers — so a bad state changes nothing.
+   */
+  loadStateDict(state: OptimizerState): void {
+    const spec = this.#spec, where = `${spec.name}.loadStateDict`;
+    const s = object(state, where, 'state');
+    if (s.type !== spec.name) throw new RangeError(`${where}: expected a state of type "${spec.name}", got ${received(s.type, 'range')}`);
+    const stepCount = whole(s.stepCount, where, 'stepCount');
+    const { type: _t, stepCount: _s, ...rest } = s;
+    const bufferNames = Object.keys(spec.buffers ?? {});
+    const optionPart = Object.fromEntries(Object.entries(rest).filter(([k]) => !bufferNames.includes(k)));
+    const options = this.#check(optionPart, where, 'state', true);
+    const buffers = new Map<string, Float64Array>();
+    for (const name of bufferNames) {
+      const b = nullable(arrayOf(finite, { length: this.params.length }))(rest[name], where, name);
+      if (b === null) continue;
+      if (!spec.buffers![name]!(options)) throw new RangeError(`${where}: expected ${name} to be null with these options, got an array`);
+      buffers.set(name, Float64Array.from(b));
+    }
+    this.#options = options;
+    this.stepCount = stepCount;
+    this.#buffers = buffers;
+  }
+
+  // The options checked against the spec (`lr` always among them); with
+  // `saved`, every option must be present, as a state holds them all.
+  #check(options: unknown, where: string, what: string, saved = false): Record<string, unknown> {
+    const schema: Record<string, Check<unknown>> = { lr: withDefault(rate, 1e-3) };
+    for (const [k, v] of Object.entries(this.#spec.options)) schema[k] = typeof v === 'function' ? v : withDefault(k === 'lr' ? rate : checkLike(v), v);
+    if (saved) {
+      const o = object(options, where, what);
+      for (const k of Object.keys(schema)) if (o[k] === undefined) throw new TypeError(`${where}: expected ${k} in the state, got none`);
+    }
+    // A state's keys are named bare (`betas[0]`), options' as `options.betas[0]`.
+    const parsed = saved ? Object.fromEntries(Object.entries(schema).map(([k, c]) => [k, c((options as Record<string, unknown>)[k], where, k)])) : parseOptions(where, options, schema, what);
+    if (saved) {
+      const extra = Object.keys(options as object).find((k) => !(k in schema));
+      if (extra !== undefined) throw new TypeError(`${where}: unknown key ${JSON.stringify(extra)} in the state (expected type, stepCount, ${[...Object.keys(schema), ...Object.keys(this.#spec.buffers ?? {})].join(', ')})`);
+    }
+    this.#spec.validate?.(parsed, where);
+    return parsed;
+  }
+}
+
+// A parameter: a leaf Value (an optimizer writes `data`, which only a leaf owns).
+const paramCheck: Check<Value> = (p, where, what) => {
+  if (!(p instanceof Value)) throw typeError(where, what, 'a Value', p);
+  if (p.op !== '') throw new TypeError(`${where}: expected ${what} to be a leaf Value (a parameter), got a Value made by '${p.op}'`);
+  return p;
+};
+
+// The check a plain default implies: its type.
+function checkLike(v: number | boolean | readonly number[]): Check<unknown> {
+  if (typeof v === 'number') return finite;
+  if (typeof v === 'boolean') return bool;
+  return arrayOf(finite, { length: v.length });
 }
 
 /** Options of {@link SGD}; the defaults are PyTorch's. */
@@ -77,19 +194,6 @@ export interface SGDOptions {
   nesterov?: boolean;
   /** L2 penalty added to the gradient, `g + weightDecay·p`; default 0. */
   weightDecay?: number;
-}
-
-/** Everything an {@link SGD} needs to resume exactly: plain JSON. */
-export interface SGDState {
-  type: 'SGD';
-  stepCount: number;
-  lr: number;
-  momentum: number;
-  dampening: number;
-  nesterov: boolean;
-  weightDecay: number;
-  /** One momentum buffer per parameter; null until the first step (or without momentum). */
-  momentumBuffers: number[] | null;
 }
 
 /**
@@ -107,77 +211,39 @@ export interface SGDState {
  * opt.zeroGrad(); loss.backward(); opt.step();
  */
 export class SGD extends Optimizer {
-  /** Momentum factor; 0 is plain SGD. */
-  readonly momentum: number;
-  /** Dampening of the momentum. */
-  readonly dampening: number;
-  /** Whether the momentum is Nesterov's. */
-  readonly nesterov: boolean;
-  /** L2 penalty added to the gradient. */
-  readonly weightDecay: number;
-  #buffers: Float64Array | null = null;
+  static override spec: OptimizerSpec = {
+    name: 'SGD',
+    options: { momentum: withDefault(rate, 0), dampening: withDefault(finite, 0), nesterov: withDefault(bool, false), weightDecay: withDefault(rate, 0) },
+    buffers: { momentumBuffers: (o) => o.momentum !== 0 },
+    validate: (o, where) => {
+      if (o.nesterov === true && (!((o.momentum as number) > 0) || o.dampening !== 0)) {
+        throw new RangeError(`${where}: Nesterov momentum needs momentum > 0 and dampening 0, got momentum ${o.momentum} and dampening ${o.dampening}`);
+      }
+    },
+  };
 
   constructor(params: readonly Value[], options: SGDOptions = {}) {
-    const where = 'SGD';
-    checkOptions(options, ['lr', 'momentum', 'dampening', 'nesterov', 'weightDecay'], where);
-    super(params, checkNumber(options.lr ?? 1e-3, where, 'options.lr', 0, Infinity));
-    const h = checkSGD(options.momentum ?? 0, options.dampening ?? 0, options.nesterov ?? false, options.weightDecay ?? 0, where);
-    this.momentum = h.momentum;
-    this.dampening = h.dampening;
-    this.nesterov = h.nesterov;
-    this.weightDecay = h.weightDecay;
+    super(params, options);
   }
 
-  step(): void {
-    const { params, momentum, dampening, nesterov, weightDecay } = this;
-    const lr = this.lr;
-    const first = this.#buffers === null;
-    if (momentum !== 0 && first) this.#buffers = new Float64Array(params.length);
-    const buf = this.#buffers;
+  protected update(): void {
+    const momentum = this.opt<number>('momentum'), dampening = this.opt<number>('dampening');
+    const nesterov = this.opt<boolean>('nesterov'), weightDecay = this.opt<number>('weightDecay');
+    const { params, lr } = this;
+    // The first step copies the gradient into the buffer: no dampening on it, as in PyTorch.
+    const first = !this.hasBuffer('momentumBuffers');
+    const buf = momentum !== 0 ? this.buffer('momentumBuffers') : null;
     for (let i = 0; i < params.length; i++) {
       const p = params[i]!;
+      if (!p.requiresGrad) continue; // frozen: no decay, no momentum, no step
       let g = p.grad;
       if (weightDecay !== 0) g = g + weightDecay * p.data;
       if (buf !== null) {
-        // The first step copies the gradient: no dampening on it, as in PyTorch.
         buf[i] = first ? g : momentum * buf[i]! + (1 - dampening) * g;
         g = nesterov ? g + momentum * buf[i]! : buf[i]!;
       }
       p.data = p.data + -lr * g;
     }
-    this.stepCount++;
-  }
-
-  /** The step count, hyper-parameters and momentum buffers, as plain JSON. */
-  stateDict(): SGDState {
-    return {
-      type: 'SGD',
-      stepCount: this.stepCount,
-      lr: this.lr,
-      momentum: this.momentum,
-      dampening: this.dampening,
-      nesterov: this.nesterov,
-      weightDecay: this.weightDecay,
-      momentumBuffers: this.#buffers === null ? null : Array.from(this.#buffers),
-    };
-  }
-
-  /**
-   * Restores a state saved by `stateDict()`, hyper-parameters included (as
-   * PyTorch does). Everything is checked first; a bad state changes nothing.
-   */
-  loadStateDict(state: SGDState): void {
-    const where = 'SGD.loadStateDict';
-    const s = checkState(state, 'SGD', where);
-    const stepCount = checkStepCount(s.stepCount, where);
-    const lr = checkNumber(s.lr, where, 'lr', 0, Infinity);
-    const h = checkSGD(s.momentum, s.dampening, s.nesterov, s.weightDecay, where);
-    const buffers = s.momentumBuffers === null ? null : checkArray(s.momentumBuffers, this.params.length, where, 'momentumBuffers');
-    if (buffers !== null && h.momentum === 0) throw new RangeError(`${where}: momentumBuffers given but momentum is 0`);
-    Object.assign(this, h);
-    this.lr = lr;
-    this.stepCount = stepCount;
-    this.#buffers = buffers;
   }
 }
 
@@ -195,22 +261,15 @@ export interface AdamOptions {
   amsgrad?: boolean;
 }
 
-/** Everything an {@link Adam} or {@link AdamW} needs to resume exactly: plain JSON. */
-export interface AdamState {
-  type: 'Adam' | 'AdamW';
-  stepCount: number;
-  lr: number;
-  betas: [number, number];
-  eps: number;
-  weightDecay: number;
-  amsgrad: boolean;
-  /** First moment per parameter (PyTorch's `exp_avg`). */
-  expAvg: number[];
-  /** Second moment per parameter (`exp_avg_sq`). */
-  expAvgSq: number[];
-  /** Running maximum of `expAvgSq` with `amsgrad`, else null. */
-  maxExpAvgSq: number[] | null;
-}
+const beta = between(0, 1, { hi: true });
+const adamSpec = (name: string, weightDecay: number): OptimizerSpec => ({
+  name,
+  options: {
+    betas: withDefault((x, where, what) => arrayOf(beta, { length: 2 })(x, where, what), [0.9, 0.999]),
+    eps: withDefault(rate, 1e-8), weightDecay: withDefault(rate, weightDecay), amsgrad: withDefault(bool, false),
+  },
+  buffers: { expAvg: () => true, expAvgSq: () => true, maxExpAvgSq: (o) => o.amsgrad === true },
+});
 
 /**
  * Adam with PyTorch's update, operation for operation (t counts from 1):
@@ -225,49 +284,31 @@ export interface AdamState {
  * const opt = new Adam(model.parameters(), { lr: 0.01 });
  */
 export class Adam extends Optimizer {
-  /** Decay rates of the first and second moment averages. */
-  readonly betas: readonly [number, number];
-  /** Added to the denominator for stability. */
-  readonly eps: number;
-  /** Adam: L2 penalty added to the gradient; AdamW: decoupled decay. */
-  readonly weightDecay: number;
-  /** Whether the running maximum of the second moment is used (AMSGrad). */
-  readonly amsgrad: boolean;
-  #m: Float64Array;
-  #v: Float64Array;
-  #vmax: Float64Array | null;
-  readonly #decoupled: boolean;
+  static override spec: OptimizerSpec = adamSpec('Adam', 0);
+  /** Whether weight decay shrinks the parameters directly (AdamW) instead of entering the gradient. */
+  static readonly decoupledWeightDecay: boolean = false;
 
   constructor(params: readonly Value[], options: AdamOptions = {}) {
-    const decoupled = new.target === AdamW || new.target.prototype instanceof AdamW;
-    const where = decoupled ? 'AdamW' : 'Adam';
-    checkOptions(options, ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad'], where);
-    super(params, checkNumber(options.lr ?? 1e-3, where, 'options.lr', 0, Infinity));
-    const h = checkAdam(options.betas ?? [0.9, 0.999], options.eps ?? 1e-8, options.weightDecay ?? (decoupled ? 1e-2 : 0), options.amsgrad ?? false, where, 'options.');
-    this.betas = h.betas;
-    this.eps = h.eps;
-    this.weightDecay = h.weightDecay;
-    this.amsgrad = h.amsgrad;
-    this.#decoupled = decoupled;
-    this.#m = new Float64Array(this.params.length);
-    this.#v = new Float64Array(this.params.length);
-    this.#vmax = h.amsgrad ? new Float64Array(this.params.length) : null;
+    super(params, options);
   }
 
-  step(): void {
-    const { params, eps, weightDecay } = this;
-    const [beta1, beta2] = this.betas;
-    const lr = this.lr;
-    const m = this.#m, v = this.#v, vmax = this.#vmax;
-    const t = ++this.stepCount;
+  protected update(): void {
+    const [beta1, beta2] = this.opt<[number, number]>('betas');
+    const eps = this.opt<number>('eps'), weightDecay = this.opt<number>('weightDecay');
+    const decoupled = (this.constructor as typeof Adam).decoupledWeightDecay;
+    const { params, lr } = this;
+    const m = this.buffer('expAvg'), v = this.buffer('expAvgSq');
+    const vmax = this.opt<boolean>('amsgrad') ? this.buffer('maxExpAvgSq') : null;
+    const t = this.stepCount;
     const stepSize = lr / (1 - beta1 ** t);
     const bc2Sqrt = Math.sqrt(1 - beta2 ** t);
     const w = 1 - beta1;
     for (let i = 0; i < params.length; i++) {
       const p = params[i]!;
+      if (!p.requiresGrad) continue; // frozen: its moments wait, as PyTorch skips a parameter without a grad
       let g = p.grad;
       if (weightDecay !== 0) {
-        if (this.#decoupled) p.data = p.data * (1 - lr * weightDecay);
+        if (decoupled) p.data = p.data * (1 - lr * weightDecay);
         else g = g + weightDecay * p.data;
       }
       // m.lerp_(g, w), whose formula depends on which end w is nearer.
@@ -279,48 +320,6 @@ export class Adam extends Optimizer {
       p.data = p.data + (-stepSize * m[i]!) / denom; // addcdiv_: p + value·m / denom
     }
   }
-
-  /** The step count, hyper-parameters and moments, as plain JSON. */
-  stateDict(): AdamState {
-    return {
-      type: this.#decoupled ? 'AdamW' : 'Adam',
-      stepCount: this.stepCount,
-      lr: this.lr,
-      betas: [this.betas[0], this.betas[1]],
-      eps: this.eps,
-      weightDecay: this.weightDecay,
-      amsgrad: this.amsgrad,
-      expAvg: Array.from(this.#m),
-      expAvgSq: Array.from(this.#v),
-      maxExpAvgSq: this.#vmax === null ? null : Array.from(this.#vmax),
-    };
-  }
-
-  /**
-   * Restores a state saved by `stateDict()`, hyper-parameters included (as
-   * PyTorch does). Everything is checked first; a bad state changes nothing.
-   */
-  loadStateDict(state: AdamState): void {
-    const type = this.#decoupled ? 'AdamW' : 'Adam';
-    const where = `${type}.loadStateDict`;
-    const s = checkState(state, type, where);
-    const stepCount = checkStepCount(s.stepCount, where);
-    const lr = checkNumber(s.lr, where, 'lr', 0, Infinity);
-    const h = checkAdam(s.betas, s.eps, s.weightDecay, s.amsgrad, where, '');
-    const n = this.params.length;
-    const m = checkArray(s.expAvg, n, where, 'expAvg');
-    const v = checkArray(s.expAvgSq, n, where, 'expAvgSq');
-    if (h.amsgrad !== (s.maxExpAvgSq !== null)) {
-      throw new RangeError(`${where}: expected maxExpAvgSq to be ${h.amsgrad ? 'an array (amsgrad is on)' : 'null (amsgrad is off)'}, got ${describe(s.maxExpAvgSq)}`);
-    }
-    const vmax = s.maxExpAvgSq === null ? null : checkArray(s.maxExpAvgSq, n, where, 'maxExpAvgSq');
-    Object.assign(this, h);
-    this.lr = lr;
-    this.stepCount = stepCount;
-    this.#m = m;
-    this.#v = v;
-    this.#vmax = vmax;
-  }
 }
 
 /**
@@ -328,7 +327,10 @@ export class Adam extends Optimizer {
  * each step first shrinks every parameter, `p = p·(1 − lr·weightDecay)`, then
  * takes Adam's step without decay in the gradient. Default weightDecay 1e-2.
  */
-export class AdamW extends Adam {}
+export class AdamW extends Adam {
+  static override spec: OptimizerSpec = adamSpec('AdamW', 1e-2);
+  static override readonly decoupledWeightDecay = true;
+}
 
 /** Options of {@link clipGradNorm}. */
 export interface ClipGradNormOptions {
@@ -341,7 +343,8 @@ export interface ClipGradNormOptions {
 /**
  * Scales all gradients together so their global norm is at most `maxNorm`
  * (PyTorch's `clip_grad_norm_`): `g = g·min(1, maxNorm / (norm + 1e-6))`.
- * Returns the norm before clipping.
+ * Frozen parameters are left out, as PyTorch leaves out those without a
+ * gradient. Returns the norm before clipping.
  * @example
  * loss.backward();
  * clipGradNorm(model.parameters(), 1.0);
@@ -349,97 +352,29 @@ export interface ClipGradNormOptions {
  */
 export function clipGradNorm(params: readonly Value[], maxNorm: number, options: ClipGradNormOptions = {}): number {
   const where = 'clipGradNorm';
-  if (!Array.isArray(params)) throw new TypeError(`${where}: expected params to be an array of Values, got ${describe(params)}`);
-  params.forEach((p: unknown, i) => {
-    if (!(p instanceof Value)) throw new TypeError(`${where}: expected params[${i}] to be a Value, got ${describe(p)}`);
+  const ps = arrayOf(paramCheck)(params, where, 'params').filter((p) => p.requiresGrad); // frozen ones have no gradient to clip
+  rate(maxNorm, where, 'maxNorm');
+  const o = parseOptions(where, options, {
+    normType: withDefault(num('a number > 0 (Infinity for the largest |grad|)', (x) => x > 0), 2),
+    errorIfNonfinite: withDefault(bool, false),
   });
-  checkNumber(maxNorm, where, 'maxNorm', 0, Infinity);
-  checkOptions(options, ['normType', 'errorIfNonfinite'], where);
-  const normType = options.normType ?? 2;
-  if (typeof normType !== 'number') throw new TypeError(`${where}: expected options.normType to be a number, got ${describe(normType)}`);
-  if (!(normType > 0)) throw new RangeError(`${where}: expected options.normType to be > 0, got ${normType}`);
-  if (params.length === 0) return 0;
+  if (ps.length === 0) return 0;
   let norm: number;
-  if (normType === Infinity) {
+  if (o.normType === Infinity) {
     norm = 0;
     // NaN must win, as in PyTorch; Math.max propagates it.
-    for (const p of params) norm = Math.max(norm, Math.abs(p.grad));
-  } else if (normType === 2) {
+    for (const p of ps) norm = Math.max(norm, Math.abs(p.grad));
+  } else if (o.normType === 2) {
     let s = 0;
-    for (const p of params) s += p.grad * p.grad;
+    for (const p of ps) s += p.grad * p.grad;
     norm = Math.sqrt(s);
   } else {
     let s = 0;
-    for (const p of params) s += Math.abs(p.grad) ** normType;
-    norm = s ** (1 / normType);
+    for (const p of ps) s += Math.abs(p.grad) ** o.normType;
+    norm = s ** (1 / o.normType);
   }
-  if (options.errorIfNonfinite === true && !Number.isFinite(norm)) {
-    throw new RangeError(`${where}: the total norm of the gradients is ${norm}, so they cannot be clipped`);
-  }
+  if (o.errorIfNonfinite && !Number.isFinite(norm)) throw new RangeError(`${where}: the total norm of the gradients is ${norm}, so they cannot be clipped`);
   const coef = Math.min(maxNorm / (norm + 1e-6), 1);
-  for (const p of params) p.grad *= coef;
+  for (const p of ps) p.grad *= coef;
   return norm;
-}
-
-// ---- validation ----
-
-// A finite number in [lo, hi], or [lo, hi) with `hiOpen`; an infinite bound means none.
-function checkNumber(x: unknown, where: string, what: string, lo: number, hi: number, hiOpen = false): number {
-  if (typeof x !== 'number') throw new TypeError(`${where}: expected ${what} to be a number, got ${describe(x)}`);
-  const range = hi === Infinity ? (lo === -Infinity ? 'finite' : `finite and ≥ ${lo}`) : `in [${lo}, ${hi}${hiOpen ? ')' : ']'}`;
-  if (!Number.isFinite(x) || x < lo || x > hi || (hiOpen && x === hi)) throw new RangeError(`${where}: expected ${what} to be ${range}, got ${x}`);
-  return x;
-}
-
-function checkSGD(momentum: unknown, dampening: unknown, nesterov: unknown, weightDecay: unknown, where: string) {
-  const h = {
-    momentum: checkNumber(momentum, where, 'momentum', 0, Infinity),
-    dampening: checkNumber(dampening, where, 'dampening', -Infinity, Infinity),
-    nesterov: checkBoolean(nesterov, where, 'nesterov'),
-    weightDecay: checkNumber(weightDecay, where, 'weightDecay', 0, Infinity),
-  };
-  if (h.nesterov && (h.momentum <= 0 || h.dampening !== 0)) {
-    throw new RangeError(`${where}: Nesterov momentum needs momentum > 0 and dampening 0, got momentum ${h.momentum} and dampening ${h.dampening}`);
-  }
-  return h;
-}
-
-function checkAdam(betas: unknown, eps: unknown, weightDecay: unknown, amsgrad: unknown, where: string, prefix: string) {
-  if (!Array.isArray(betas) || betas.length !== 2) {
-    throw new TypeError(`${where}: expected ${prefix}betas to be an array of two numbers, got ${describe(betas)}`);
-  }
-  return {
-    betas: [
-      checkNumber(betas[0], where, `${prefix}betas[0]`, 0, 1, true),
-      checkNumber(betas[1], where, `${prefix}betas[1]`, 0, 1, true),
-    ] as const,
-    eps: checkNumber(eps, where, `${prefix}eps`, 0, Infinity),
-    weightDecay: checkNumber(weightDecay, where, `${prefix}weightDecay`, 0, Infinity),
-    amsgrad: checkBoolean(amsgrad, where, `${prefix}amsgrad`),
-  };
-}
-
-function checkState<T extends string>(state: unknown, type: T, where: string): Record<string, unknown> {
-  if (typeof state !== 'object' || state === null || Array.isArray(state)) {
-    throw new TypeError(`${where}: expected a state object saved by ${type}.stateDict(), got ${describe(state)}`);
-  }
-  const s = state as Record<string, unknown>;
-  if (s.type !== type) throw new RangeError(`${where}: expected a state of type "${type}", got ${describe(s.type)}`);
-  return s;
-}
-
-function checkStepCount(x: unknown, where: string): number {
-  if (typeof x !== 'number') throw new TypeError(`${where}: expected stepCount to be a number, got ${describe(x)}`);
-  if (!Number.isSafeInteger(x) || x < 0) throw new RangeError(`${where}: expected stepCount to be a whole number ≥ 0, got ${x}`);
-  return x;
-}
-
-function checkArray(x: unknown, n: number, where: string, what: string): Float64Array {
-  if (!Array.isArray(x)) throw new TypeError(`${where}: expected ${what} to be an array of ${n} numbers, got ${describe(x)}`);
-  if (x.length !== n) throw new RangeError(`${where}: expected ${what} to have one entry per parameter (${n}), got ${x.length}`);
-  x.forEach((v: unknown, i) => {
-    if (typeof v !== 'number') throw new TypeError(`${where}: expected ${what}[${i}] to be a number, got ${describe(v)}`);
-    if (!Number.isFinite(v)) throw new RangeError(`${where}: expected ${what}[${i}] to be finite, got ${v}`);
-  });
-  return Float64Array.from(x as number[]);
 }

@@ -1,5 +1,5 @@
 import seedrandom from 'seedrandom';
-import { describe } from '@ugrad/engine/internal';
+import { arrayOf, count, finite, instance, nullable, object, optional, parseOptions, rate, typeError, whole, type Check } from '@ugrad/engine/internal';
 
 /** What a seed may be: any number or string; the same seed gives the same stream everywhere. */
 export type Seed = number | string;
@@ -21,17 +21,15 @@ export class Rng {
   private spare: number | null = null;
 
   constructor(seed: Seed = 0) {
-    if (typeof seed !== 'number' && typeof seed !== 'string') {
-      throw new TypeError(`Rng: expected a number or string seed, got ${typeof seed}`);
-    }
-    this.gen = seedrandom(String(seed), { state: true });
+    this.gen = seedrandom(String(seedCheck(seed, 'Rng', 'seed')), { state: true });
   }
 
-  /** Restores a stream saved with {@link Rng.state}. */
+  /** Restores a stream saved with {@link Rng.state}; the state is checked first (a TypeError or RangeError names the bad field). */
   static fromState(state: { arc4: RngState; spare: number | null }): Rng {
+    const s = rngStateCheck(state, 'Rng.fromState', 'state');
     const rng = new Rng(0);
-    (rng as unknown as { gen: seedrandom.StatefulPRNG<seedrandom.State.Arc4> }).gen = seedrandom('', { state: state.arc4 });
-    rng.spare = state.spare;
+    (rng as unknown as { gen: seedrandom.StatefulPRNG<seedrandom.State.Arc4> }).gen = seedrandom('', { state: s.arc4 });
+    rng.spare = s.spare;
     return rng;
   }
 
@@ -47,11 +45,15 @@ export class Rng {
 
   /** Uniform in [lo, hi). */
   uniform(lo = 0, hi = 1): number {
+    finite(lo, 'Rng.uniform', 'lo');
+    finite(hi, 'Rng.uniform', 'hi');
     return lo + (hi - lo) * this.gen();
   }
 
   /** Gaussian with the given mean and standard deviation (Box–Muller). */
   normal(mean = 0, std = 1): number {
+    finite(mean, 'Rng.normal', 'mean');
+    rate(std, 'Rng.normal', 'std');
     if (this.spare !== null) {
       const z = this.spare;
       this.spare = null;
@@ -66,11 +68,13 @@ export class Rng {
 
   /** A whole number in [0, n). */
   int(n: number): number {
+    count(n, 'Rng.int', 'n');
     return Math.floor(this.gen() * n);
   }
 
   /** Shuffles `items` in place (Fisher–Yates) and returns it. */
   shuffle<T>(items: T[]): T[] {
+    if (!Array.isArray(items)) throw typeError('Rng.shuffle', 'items', 'an array', items);
     for (let i = items.length - 1; i > 0; i--) {
       const j = Math.floor(this.gen() * (i + 1));
       const t = items[i]!;
@@ -89,16 +93,35 @@ export interface RandomOptions {
   rng?: Rng;
 }
 
-/** The generator `options` ask for, validated; `where` names the caller in errors. */
-export function rngFrom(options: RandomOptions, where: string): Rng {
-  const { seed, rng } = options;
+/** A seed: a number or a string. */
+export const seedCheck: Check<Seed> = (x, where, what) => {
+  if (typeof x !== 'number' && typeof x !== 'string') throw typeError(where, what, 'a number or a string', x);
+  return x;
+};
+
+/** The schema entries of {@link RandomOptions}, for option schemas that take a seed or an Rng. */
+export const RANDOM_SCHEMA = { seed: optional(seedCheck), rng: optional(instance(Rng, 'an Rng')) } as const;
+
+/**
+ * The generator `options` ask for, validated; `where` names the caller in errors.
+ * Reads only `seed` and `rng` (callers read their other options with `parseOptions`).
+ */
+export function rngFrom(options: { seed?: Seed | undefined; rng?: Rng | undefined }, where: string): Rng {
+  const o = object(options, where, 'options');
+  const { seed, rng } = parseOptions(where, { seed: o['seed'], rng: o['rng'] }, RANDOM_SCHEMA);
   if (seed !== undefined && rng !== undefined) throw new TypeError(`${where}: give options.seed or options.rng, not both`);
-  if (rng !== undefined) {
-    if (!(rng instanceof Rng)) throw new TypeError(`${where}: expected options.rng to be an Rng, got ${describe(rng)}`);
-    return rng;
-  }
-  if (seed !== undefined && typeof seed !== 'number' && typeof seed !== 'string') {
-    throw new TypeError(`${where}: expected options.seed to be a number or a string, got ${describe(seed)}`);
-  }
-  return new Rng(seed ?? 0);
+  return rng ?? new Rng(seed ?? 0);
 }
+
+const byte: Check<number> = (x, where, what) => {
+  const v = whole(x, where, what);
+  if (v > 255) throw new RangeError(`${where}: expected ${what} to be an integer in [0, 255], got ${v}`);
+  return v;
+};
+
+/** Checks a saved {@link Rng.state}: `{ arc4: { i, j, S: 256 bytes }, spare: number | null }`; returns a fresh copy. */
+export const rngStateCheck: Check<{ arc4: RngState; spare: number | null }> = (x, where, what) => {
+  const s = parseOptions(where, x, { arc4: object, spare: nullable(finite) }, what);
+  const a = parseOptions(where, s.arc4, { i: byte, j: byte, S: arrayOf(byte, { length: 256 }) }, `${what}.arc4`);
+  return { arc4: { i: a.i, j: a.j, S: a.S }, spare: s.spare };
+};

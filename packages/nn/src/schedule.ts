@@ -1,4 +1,4 @@
-import { describe } from '@ugrad/engine/internal';
+import { count, object, oneOf, rate, whole } from '@ugrad/engine/internal';
 
 /** A schedule described as plain JSON, so a checkpoint can record it and {@link scheduleFromSpec} rebuild it. */
 export type ScheduleSpec =
@@ -25,7 +25,7 @@ export interface Schedule {
 /** The same learning rate at every step. */
 export function constantLR(lr: number): Schedule {
   const where = 'constantLR';
-  checkRate(lr, where, 'lr');
+  rate(lr, where, 'lr');
   return make({ type: 'constant', lr }, where, () => lr);
 }
 
@@ -36,9 +36,9 @@ export function constantLR(lr: number): Schedule {
  */
 export function linearLR(start: number, end: number, steps: number): Schedule {
   const where = 'linearLR';
-  checkRate(start, where, 'start');
-  checkRate(end, where, 'end');
-  checkSteps(steps, where, 'steps');
+  rate(start, where, 'start');
+  rate(end, where, 'end');
+  count(steps, where, 'steps');
   return make({ type: 'linear', start, end, steps }, where, (k) => (k >= steps ? end : start - ((start - end) * k) / steps));
 }
 
@@ -48,9 +48,9 @@ export function linearLR(start: number, end: number, steps: number): Schedule {
  */
 export function stepLR(lr: number, stepSize: number, gamma = 0.1): Schedule {
   const where = 'stepLR';
-  checkRate(lr, where, 'lr');
-  checkSteps(stepSize, where, 'stepSize');
-  checkRate(gamma, where, 'gamma');
+  rate(lr, where, 'lr');
+  count(stepSize, where, 'stepSize');
+  rate(gamma, where, 'gamma');
   return make({ type: 'step', lr, stepSize, gamma }, where, (k) => lr * gamma ** Math.floor(k / stepSize));
 }
 
@@ -61,9 +61,9 @@ export function stepLR(lr: number, stepSize: number, gamma = 0.1): Schedule {
  */
 export function cosineLR(lr: number, steps: number, minLr = 0): Schedule {
   const where = 'cosineLR';
-  checkRate(lr, where, 'lr');
-  checkSteps(steps, where, 'steps');
-  checkRate(minLr, where, 'minLr');
+  rate(lr, where, 'lr');
+  count(steps, where, 'steps');
+  rate(minLr, where, 'minLr');
   return make({ type: 'cosine', lr, steps, minLr }, where, (k) =>
     k >= steps ? minLr : minLr + ((lr - minLr) * (1 + Math.cos((Math.PI * k) / steps))) / 2,
   );
@@ -71,31 +71,22 @@ export function cosineLR(lr: number, steps: number, minLr = 0): Schedule {
 
 /** Rebuilds a schedule from its `spec` (as saved in a checkpoint), checking it on the way. */
 export function scheduleFromSpec(spec: ScheduleSpec): Schedule {
-  if (typeof spec !== 'object' || spec === null) throw new TypeError(`scheduleFromSpec: expected a schedule spec object, got ${describe(spec)}`);
-  switch (spec.type) {
-    case 'constant': return constantLR(spec.lr);
-    case 'linear': return linearLR(spec.start, spec.end, spec.steps);
-    case 'step': return stepLR(spec.lr, spec.stepSize, spec.gamma);
-    case 'cosine': return cosineLR(spec.lr, spec.steps, spec.minLr);
+  const where = 'scheduleFromSpec';
+  const s = object(spec, where, 'spec');
+  const type = oneOf(['constant', 'linear', 'step', 'cosine'] as const)(s.type, where, 'spec.type');
+  const keys: Record<typeof type, string[]> = { constant: ['lr'], linear: ['start', 'end', 'steps'], step: ['lr', 'stepSize', 'gamma'], cosine: ['lr', 'steps', 'minLr'] };
+  const extra = Object.keys(s).find((k) => k !== 'type' && !keys[type].includes(k));
+  if (extra !== undefined) throw new TypeError(`${where}: unknown key ${JSON.stringify(extra)} in a ${type} spec (expected type, ${keys[type].join(', ')})`);
+  const n = s as Record<string, number>;
+  switch (type) {
+    case 'constant': return constantLR(n.lr!);
+    case 'linear': return linearLR(n.start!, n.end!, n.steps!);
+    case 'step': return stepLR(n.lr!, n.stepSize!, n.gamma!);
+    case 'cosine': return cosineLR(n.lr!, n.steps!, n.minLr!);
   }
-  throw new RangeError(`scheduleFromSpec: expected type to be constant, linear, step or cosine, got ${describe((spec as { type: unknown }).type)}`);
 }
 
 function make(spec: ScheduleSpec, where: string, lrAt: (k: number) => number): Schedule {
-  const schedule = (step: number): number => {
-    if (typeof step !== 'number') throw new TypeError(`${where}: expected the step to be a number, got ${describe(step)}`);
-    if (!Number.isSafeInteger(step) || step < 0) throw new RangeError(`${where}: expected the step to be a whole number ≥ 0, got ${step}`);
-    return lrAt(step);
-  };
+  const schedule = (step: number): number => lrAt(whole(step, where, 'the step'));
   return Object.assign(schedule, { spec: Object.freeze(spec) });
-}
-
-function checkRate(x: unknown, where: string, what: string): void {
-  if (typeof x !== 'number') throw new TypeError(`${where}: expected ${what} to be a number, got ${describe(x)}`);
-  if (!Number.isFinite(x) || x < 0) throw new RangeError(`${where}: expected ${what} to be finite and ≥ 0, got ${x}`);
-}
-
-function checkSteps(x: unknown, where: string, what: string): void {
-  if (typeof x !== 'number') throw new TypeError(`${where}: expected ${what} to be a positive integer, got ${describe(x)}`);
-  if (!Number.isSafeInteger(x) || x < 1) throw new RangeError(`${where}: expected ${what} to be a positive integer, got ${x}`);
 }

@@ -4,15 +4,16 @@ import {
   circles,
   fromArrays,
   moons,
-  parseCsv,
   signed,
   sine,
   spiral,
   trainTestSplit,
   xor,
   type Dataset,
+  type ShuffleOptions,
 } from '../src/datasets.js';
 import { Rng } from '../src/random.js';
+import { badInputs, thrown } from '../../../test/helpers.js';
 
 function expectError(fn: () => unknown, kind: typeof TypeError | typeof RangeError, message: string): void {
   let caught: unknown = null;
@@ -127,15 +128,16 @@ describe('moons', () => {
   });
 
   it('rejects bad sizes, noise and random sources', () => {
-    expectError(() => moons({ n: 1 }), RangeError, 'moons: expected n to be an integer >= 2, got 1');
-    expectError(() => moons({ n: 10.5 }), RangeError, 'moons: expected n to be an integer >= 2, got 10.5');
-    expectError(() => moons({ n: '10' as unknown as number }), TypeError, 'moons: expected n to be a number, got "10"');
-    expectError(() => moons({ noise: -0.1 }), RangeError, 'moons: expected noise to be a finite number >= 0, got -0.1');
-    expectError(() => moons({ noise: NaN }), RangeError, 'moons: expected noise to be a finite number >= 0, got NaN');
-    expectError(() => moons({ shuffle: 1 as unknown as boolean }), TypeError, 'moons: expected shuffle to be a boolean, got 1');
+    expectError(() => moons({ n: 1 }), RangeError, 'moons: expected options.n to be an integer ≥ 2, got 1');
+    expectError(() => moons({ n: 10.5 }), RangeError, 'moons: expected options.n to be an integer ≥ 2, got 10.5');
+    expectError(() => moons({ n: '10' as unknown as number }), TypeError, 'moons: expected options.n to be an integer ≥ 2, got string "10"');
+    expectError(() => moons({ noise: -0.1 }), RangeError, 'moons: expected options.noise to be finite and ≥ 0, got -0.1');
+    expectError(() => moons({ noise: NaN }), RangeError, 'moons: expected options.noise to be finite and ≥ 0, got NaN');
+    expectError(() => moons({ shuffle: 1 as unknown as boolean }), TypeError, 'moons: expected options.shuffle to be a boolean, got number 1');
     expectError(() => moons({ seed: 1, rng: new Rng(1) }), TypeError, 'moons: give options.seed or options.rng, not both');
     expectError(() => moons({ rng: {} as Rng }), TypeError, 'moons: expected options.rng to be an Rng, got an object');
     expectError(() => moons({ seed: null as unknown as number }), TypeError, 'moons: expected options.seed to be a number or a string, got null');
+    expectError(() => moons(5 as unknown as ShuffleOptions), TypeError, 'moons: expected options to be an object, got number 5');
   });
 });
 
@@ -176,9 +178,9 @@ describe('circles', () => {
   });
 
   it('rejects a factor outside [0, 1)', () => {
-    expectError(() => circles({ factor: 1 }), RangeError, 'circles: expected factor in [0, 1), got 1');
-    expectError(() => circles({ factor: -0.1 }), RangeError, 'circles: expected factor in [0, 1), got -0.1');
-    expectError(() => circles({ factor: '0.5' as unknown as number }), TypeError, 'circles: expected factor to be a number, got "0.5"');
+    expectError(() => circles({ factor: 1 }), RangeError, 'circles: expected options.factor to be in [0, 1), got 1');
+    expectError(() => circles({ factor: -0.1 }), RangeError, 'circles: expected options.factor to be in [0, 1), got -0.1');
+    expectError(() => circles({ factor: '0.5' as unknown as number }), TypeError, 'circles: expected options.factor to be in [0, 1), got string "0.5"');
   });
 });
 
@@ -211,8 +213,8 @@ describe('spiral', () => {
   });
 
   it('rejects fewer samples than classes and bad class counts', () => {
-    expectError(() => spiral({ n: 2, classes: 3 }), RangeError, 'spiral: expected n to be an integer >= 3, got 2');
-    expectError(() => spiral({ classes: 1 }), RangeError, 'spiral: expected classes to be an integer >= 2, got 1');
+    expectError(() => spiral({ n: 2, classes: 3 }), RangeError, 'spiral: expected options.n to be an integer ≥ 3 (one sample per class), got 2');
+    expectError(() => spiral({ classes: 1 }), RangeError, 'spiral: expected options.classes to be an integer ≥ 2, got 1');
   });
 });
 
@@ -281,13 +283,13 @@ describe('blobs', () => {
   });
 
   it('rejects bad centers, boxes and sizes', () => {
-    expectError(() => blobs({ centers: [[0, 0], [1]] }), RangeError, 'blobs: centers[1] has 1 columns, expected 2 as in centers[0]');
-    expectError(() => blobs({ centers: [[0, NaN]] }), RangeError, 'blobs: expected a finite number at centers[0][1], got NaN');
-    expectError(() => blobs({ centers: 0 }), RangeError, 'blobs: expected centers to be an integer >= 1, got 0');
-    expectError(() => blobs({ centers: 'two' as unknown as number }), TypeError, 'blobs: expected centers to be a count or an array of points, got "two"');
-    expectError(() => blobs({ centers: [[0, 0]], dim: 2 }), TypeError, 'blobs: dim and box only apply when centers is a count, not an array of points');
-    expectError(() => blobs({ box: [1, 0] }), RangeError, 'blobs: expected box to be finite [lo, hi] with lo <= hi, got [1, 0]');
-    expectError(() => blobs({ n: 2, centers: 3 }), RangeError, 'blobs: expected n to be an integer >= 3, got 2');
+    expectError(() => blobs({ centers: [[0, 0], [1]] }), RangeError, 'blobs: expected options.centers[1] to have 2 columns as options.centers[0] does, got 1');
+    expectError(() => blobs({ centers: [[0, NaN]] }), RangeError, 'blobs: expected options.centers[0][1] to be a finite number, got NaN');
+    expectError(() => blobs({ centers: 0 }), RangeError, 'blobs: expected options.centers to be an integer ≥ 1, got 0');
+    expectError(() => blobs({ centers: 'two' as unknown as number }), TypeError, 'blobs: expected options.centers to be a count or an array of points, got string "two"');
+    expectError(() => blobs({ centers: [[0, 0]], dim: 2 }), TypeError, 'blobs: options.dim and options.box only apply when options.centers is a count, not an array of points');
+    expectError(() => blobs({ box: [1, 0] }), RangeError, 'blobs: expected options.box to be [lo, hi] with lo ≤ hi, got [1, 0]');
+    expectError(() => blobs({ n: 2, centers: 3 }), RangeError, 'blobs: expected options.n to be an integer ≥ 3 (one sample per class), got 2');
   });
 });
 
@@ -310,8 +312,9 @@ describe('sine', () => {
   });
 
   it('rejects a bad interval', () => {
-    expectError(() => sine({ interval: [0, Infinity] }), RangeError, 'sine: expected interval to be finite [lo, hi] with lo <= hi, got [0, Infinity]');
-    expectError(() => sine({ interval: 3 as unknown as [number, number] }), TypeError, 'sine: expected interval to be [lo, hi], got 3');
+    expectError(() => sine({ interval: [0, Infinity] }), RangeError, 'sine: expected options.interval[1] to be a finite number, got Infinity');
+    expectError(() => sine({ interval: 3 as unknown as [number, number] }), TypeError, 'sine: expected options.interval to be an array, got number 3');
+    expectError(() => sine({ interval: [1] as unknown as [number, number] }), RangeError, 'sine: expected options.interval to have 2 entries, got 1');
   });
 });
 
@@ -321,9 +324,9 @@ describe('signed', () => {
   });
 
   it('rejects other labels, naming the index', () => {
-    expectError(() => signed([0, 1, -1]), RangeError, 'signed: expected labels 0 or 1, got -1 at y[2]');
-    expectError(() => signed([0, '1' as unknown as number]), RangeError, 'signed: expected labels 0 or 1, got "1" at y[1]');
-    expectError(() => signed('01' as unknown as number[]), TypeError, 'signed: expected an array of 0/1 labels, got "01"');
+    expectError(() => signed([0, 1, -1]), RangeError, 'signed: expected y[2] to be 0 or 1, got -1');
+    expectError(() => signed([0, '1' as unknown as number]), TypeError, 'signed: expected y[1] to be 0 or 1, got string "1"');
+    expectError(() => signed('01' as unknown as number[]), TypeError, 'signed: expected y to be an array, got string "01"');
   });
 });
 
@@ -357,12 +360,13 @@ describe('trainTestSplit', () => {
   });
 
   it('rejects bad fractions, empty sides and malformed data', () => {
-    expectError(() => trainTestSplit(data, { testFraction: 1 }), RangeError, 'trainTestSplit: expected testFraction in (0, 1), got 1');
-    expectError(() => trainTestSplit(data, { testFraction: 0 }), RangeError, 'trainTestSplit: expected testFraction in (0, 1), got 0');
+    expectError(() => trainTestSplit(data, { testFraction: 1 }), RangeError, 'trainTestSplit: expected options.testFraction to be in (0, 1), got 1');
+    expectError(() => trainTestSplit(data, { testFraction: 0 }), RangeError, 'trainTestSplit: expected options.testFraction to be in (0, 1), got 0');
     expectError(() => trainTestSplit(data, { testFraction: 0.001 }), RangeError, 'trainTestSplit: testFraction 0.001 of 100 rows leaves the test set empty');
     expectError(() => trainTestSplit(data, { testFraction: 0.999 }), RangeError, 'trainTestSplit: testFraction 0.999 of 100 rows leaves the training set empty');
     expectError(() => trainTestSplit({ X: [[1], [2]], y: [0] }), RangeError, 'trainTestSplit: expected y to have one value per row of X (2), got 1');
-    expectError(() => trainTestSplit(null as unknown as Dataset), TypeError, 'trainTestSplit: expected a dataset { X, y }, got null');
+    expectError(() => trainTestSplit(null as unknown as Dataset), TypeError, 'trainTestSplit: expected data to be a dataset { X, y }, got null');
+    expectError(() => trainTestSplit(data, { stratify: 'yes' as unknown as boolean }), TypeError, 'trainTestSplit: expected options.stratify to be a boolean, got string "yes"');
   });
 });
 
@@ -378,80 +382,122 @@ describe('fromArrays', () => {
   });
 
   it('names the row and column of every bad input', () => {
-    expectError(() => fromArrays([[1, 2], [3]], [0, 1]), RangeError, 'fromArrays: X[1] has 1 columns, expected 2 as in X[0]');
-    expectError(() => fromArrays([[1, 2], [3, 'a' as unknown as number]], [0, 1]), TypeError, 'fromArrays: expected a number at X[1][1], got "a"');
-    expectError(() => fromArrays([[1, NaN]], [0]), RangeError, 'fromArrays: expected a finite number at X[0][1], got NaN');
-    expectError(() => fromArrays([[1, 2], [-Infinity, 2]], [0, 1]), RangeError, 'fromArrays: expected a finite number at X[1][0], got -Infinity');
+    expectError(() => fromArrays([[1, 2], [3]], [0, 1]), RangeError, 'fromArrays: expected X[1] to have 2 columns as X[0] does, got 1');
+    expectError(() => fromArrays([[1, 2], [3, 'a' as unknown as number]], [0, 1]), TypeError, 'fromArrays: expected X[1][1] to be a finite number, got string "a"');
+    expectError(() => fromArrays([[1, NaN]], [0]), RangeError, 'fromArrays: expected X[0][1] to be a finite number, got NaN');
+    expectError(() => fromArrays([[1, 2], [-Infinity, 2]], [0, 1]), RangeError, 'fromArrays: expected X[1][0] to be a finite number, got -Infinity');
     expectError(() => fromArrays([[1], [2], [3]], [0, 1]), RangeError, 'fromArrays: expected y to have one value per row of X (3), got 2');
-    expectError(() => fromArrays([[1], [2]], [0, null as unknown as number]), TypeError, 'fromArrays: expected a number at y[1], got null');
-    expectError(() => fromArrays([[1], [2]], [0, Infinity]), RangeError, 'fromArrays: expected a finite number at y[1], got Infinity');
-    expectError(() => fromArrays([[1], 2 as unknown as number[]], [0, 1]), TypeError, 'fromArrays: expected X[1] to be an array of numbers, got 2');
+    expectError(() => fromArrays([[1], [2]], [0, null as unknown as number]), TypeError, 'fromArrays: expected y[1] to be a finite number, got null');
+    expectError(() => fromArrays([[1], [2]], [0, Infinity]), RangeError, 'fromArrays: expected y[1] to be a finite number, got Infinity');
+    expectError(() => fromArrays([[1], 2 as unknown as number[]], [0, 1]), TypeError, 'fromArrays: expected X[1] to be an array of numbers, got number 2');
     expectError(() => fromArrays([], []), RangeError, 'fromArrays: expected X to have at least one row, got none');
-    expectError(() => fromArrays([[], []], [0, 1]), RangeError, 'fromArrays: expected rows of X to have at least one column, got none in X[0]');
+    expectError(() => fromArrays([[], []], [0, 1]), RangeError, 'fromArrays: expected the rows of X to have at least one column, got none in X[0]');
     expectError(() => fromArrays({} as number[][], []), TypeError, 'fromArrays: expected X to be an array of rows, got an object');
-    expectError(() => fromArrays([[1]], 'y' as unknown as number[]), TypeError, 'fromArrays: expected y to be an array of numbers, got "y"');
+    expectError(() => fromArrays([[1]], 'y' as unknown as number[]), TypeError, 'fromArrays: expected y to be an array, got string "y"');
+    expectError(() => fromArrays([[1, 2], [3, 4, 5]], [0, 1]), RangeError, 'fromArrays: expected X[1] to have 2 columns as X[0] does, got 3');
   });
 });
 
-describe('parseCsv', () => {
-  it('reads a header, features in order and the last column as the label', () => {
-    expect(parseCsv('x1,x2,label\n0.5,1.5,0\n-1,2e-3,1\n')).toEqual({ X: [[0.5, 1.5], [-1, 0.002]], y: [0, 1] });
+describe('small n (a one-point linspace is [start], as in numpy)', () => {
+  it("moons n = 2 and n = 3 are scikit-learn's make_moons(2) and make_moons(3), no NaN", () => {
+    expect(moons({ n: 2, shuffle: false }).X).toEqual([[1, 0], [0, 0.5]]);
+    expectClose(moons({ n: 3, shuffle: false }).X, [[1, 0], [0, 0.5], [2, 0.5]], 1e-15);
+    expect(moons({ n: 3, noise: 0.1, seed: 2 }).X.flat().every(Number.isFinite)).toBe(true);
   });
 
-  it('detects a missing header, or takes the header option', () => {
-    expect(parseCsv('1,2,0\n3,4,1')).toEqual({ X: [[1, 2], [3, 4]], y: [0, 1] });
-    expect(parseCsv('1,2,0\n3,4,1', { header: true })).toEqual({ X: [[3, 4]], y: [1] });
-    expectError(() => parseCsv('a,b\n1,2', { header: false }), RangeError, 'parseCsv: line 1, column 1: expected a number, got "a"');
+  it('spiral with one point on an arm puts it at the centre', () => {
+    const { X, y } = spiral({ n: 4, classes: 3, shuffle: false });
+    expect(y).toEqual([0, 0, 1, 2]);
+    expectClose(X, [[0, 0], [Math.sin(4), Math.cos(4)], [0, 0], [0, 0]], 0);
+    expect(spiral({ n: 3, classes: 3, noise: 0.2, seed: 1 }).X.flat().every(Number.isFinite)).toBe(true);
   });
 
-  it('takes the label column by index (negative from the end) or by name', () => {
-    const text = 'y,a,b\n1,2,3\n4,5,6\n';
-    expect(parseCsv(text, { label: 0 })).toEqual({ X: [[2, 3], [5, 6]], y: [1, 4] });
-    expect(parseCsv(text, { label: -2 })).toEqual({ X: [[1, 3], [4, 6]], y: [2, 5] });
-    expect(parseCsv(text, { label: 'b' })).toEqual({ X: [[1, 2], [4, 5]], y: [3, 6] });
+  it('circles n = 2 and n = 3 are finite', () => {
+    expect(circles({ n: 2, shuffle: false, factor: 0.5 }).X).toEqual([[1, 0], [0.5, 0]]);
+    expect(circles({ n: 3, seed: 1 }).X.flat().every(Number.isFinite)).toBe(true);
   });
+});
 
-  it('handles CRLF, blank lines, whitespace, a BOM, quotes and other delimiters', () => {
-    const text = '\uFEFF "x" ; "y y" ;label\r\n\r\n 1 ; +2 ; 0 \r\n   \r\n-.5;"3";1\r\n\r\n';
-    expect(parseCsv(text, { delimiter: ';' })).toEqual({ X: [[1, 2], [-0.5, 3]], y: [0, 1] });
-    expect(parseCsv('a\tb\n1\t2\n', { delimiter: '\t' })).toEqual({ X: [[1]], y: [2] });
-    expect(parseCsv('"a,b",c\n1,2', { label: 'c' })).toEqual({ X: [[1]], y: [2] });
-    expect(parseCsv('1,2\r3,4\r')).toEqual({ X: [[1], [3]], y: [2, 4] });
-  });
+describe('options, read by one parser', () => {
+  const calls: [string, (o: never) => unknown][] = [
+    ['moons', moons], ['circles', circles], ['spiral', spiral], ['xor', xor], ['blobs', blobs], ['sine', sine],
+    ['trainTestSplit', (o) => trainTestSplit(fromArrays([[1], [2], [3], [4]], [0, 1, 0, 1]), o)],
+  ];
 
-  it('names the line (blank lines counted) and column of a ragged row or a bad cell', () => {
-    const text = 'x1,x2,label\n1,2,0\n\n3,4\n';
-    expectError(() => parseCsv(text), RangeError, 'parseCsv: line 4 has 2 columns, expected 3 as on line 1');
-    expectError(() => parseCsv('x1,x2,label\n1,2,0\n\n3,abc,1\n'), RangeError, 'parseCsv: line 4, column 2 ("x2"): expected a number, got "abc"');
-    expectError(() => parseCsv('1,2,0\n3,,1'), RangeError, 'parseCsv: line 2, column 2: expected a number, got an empty cell');
-    expectError(() => parseCsv('1,2,0\n3,4,1,5'), RangeError, 'parseCsv: line 2 has 4 columns, expected 3 as on line 1');
-    for (const bad of ['0x10', 'Infinity', 'NaN', '1e', '1.2.3', '--1']) {
-      expectError(() => parseCsv(`a,b\n1,${bad}`), RangeError, `parseCsv: line 2, column 2 ("b"): expected a number, got ${JSON.stringify(bad)}`);
+  it('every generator and trainTestSplit refuses unknown keys, naming the ones it takes', () => {
+    for (const [name, call] of calls) {
+      const err = thrown(() => call({ sed: 1 } as never)) as TypeError;
+      expect(err, name).toBeInstanceOf(TypeError);
+      expect(err.message, name).toMatch(new RegExp(`^${name}: unknown option "sed" \\(expected one of .*\\bseed\\b.*\\)$`));
     }
-    expectError(() => parseCsv('a,b\n1,1e999'), RangeError, 'parseCsv: line 2, column 2 ("b"): expected a number, got "1e999"');
+    expectError(() => moons({ n: 10, nois: 0.1 } as ShuffleOptions), TypeError, 'moons: unknown option "nois" (expected one of n, noise, seed, rng, shuffle)');
   });
 
-  it('puts the source name in messages', () => {
-    expectError(() => parseCsv('1,x', { source: 'data.csv' }), RangeError, 'parseCsv: data.csv, line 1, column 2: expected a number, got "x"');
+  it('every generator words a wrong kind of n the same way, with the engine’s describe', () => {
+    for (const [name, call] of calls.slice(0, 6)) {
+      for (const [bad, said] of badInputs.filter(([v]) => v !== undefined)) {
+        const err = thrown(() => call({ n: bad } as never)) as TypeError;
+        expect(err, `${name} ${said}`).toBeInstanceOf(TypeError);
+        expect(err.message).toMatch(new RegExp(`^${name}: expected options\\.n to be an integer ≥ \\d, got ${said.replace(/[()[\]]/g, '\\$&')}$`));
+      }
+    }
   });
 
-  it('rejects empty text, a header alone, a single column and bad options', () => {
-    expectError(() => parseCsv('\n  \n'), RangeError, 'parseCsv: expected at least one row of data, got no non-blank lines');
-    expectError(() => parseCsv('a,b\n'), RangeError, 'parseCsv: expected at least one row of data after the header on line 1');
-    expectError(() => parseCsv('1\n2\n'), RangeError, 'parseCsv: expected at least 2 columns (features and a label), got 1 on line 1');
-    expectError(() => parseCsv('a,b\n1,2', { label: 'c' }), RangeError, 'parseCsv: no column named "c" for the label; columns are "a", "b"');
-    expectError(() => parseCsv('1,2', { label: 'c' }), RangeError, 'parseCsv: label "c" is a column name, but the text has no header');
-    expectError(() => parseCsv('1,2', { label: 2 }), RangeError, 'parseCsv: expected label to be an integer index in [-2, 1] for 2 columns, got 2');
-    expectError(() => parseCsv('1,2', { delimiter: '' }), RangeError, 'parseCsv: expected a delimiter that is not empty and has no quote or newline, got ""');
-    expectError(() => parseCsv('1,2', { header: 'yes' as unknown as boolean }), TypeError, "parseCsv: expected header to be true, false or 'auto', got \"yes\"");
-    expectError(() => parseCsv('"1,2\n3,4'), RangeError, 'parseCsv: line 1: a quoted cell is not closed (cells cannot span lines)');
-    expectError(() => parseCsv('"1"x,2'), RangeError, 'parseCsv: line 1: unexpected text "x" after a quoted cell');
-    expectError(() => parseCsv(42 as unknown as string), TypeError, 'parseCsv: expected CSV text as a string, got 42');
+  it('checks everything before drawing from a given Rng', () => {
+    const bad: [string, () => unknown][] = [
+      ['moons', () => moons({ rng, noise: -1 })],
+      ['spiral', () => spiral({ rng, n: 2 })],
+      ['blobs', () => blobs({ rng, centers: [[0, 0]], dim: 2 })],
+      ['blobs', () => blobs({ rng, box: [2, 1] })],
+      ['sine', () => sine({ rng, interval: [1, 0] })],
+      ['trainTestSplit', () => trainTestSplit({ X: [[1], [2]], y: [0, NaN] }, { rng })],
+      ['trainTestSplit', () => trainTestSplit(fromArrays([[1], [2], [3]], [0, 0, 1]), { rng, stratify: true })],
+    ];
+    const rng = new Rng(3);
+    const before = JSON.stringify(rng.state());
+    for (const [name, call] of bad) {
+      expect(thrown(call), name).toBeInstanceOf(Error);
+      expect(JSON.stringify(rng.state()), name).toBe(before);
+    }
+  });
+});
+
+describe('trainTestSplit with stratify', () => {
+  // 60 rows of class 0, 30 of class 1, 10 of class 2 (labels need not be 0..k-1: 7 is a class too).
+  const y = [...Array(60).fill(0), ...Array(30).fill(1), ...Array(10).fill(7)] as number[];
+  const data = fromArrays(y.map((_, i) => [i]), y);
+
+  it('splits every class in the same proportion, disjoint, covering every row once', () => {
+    const { train, test } = trainTestSplit(data, { testFraction: 0.2, stratify: true, seed: 4 });
+    expect(counts(test.y)).toEqual({ 0: 12, 1: 6, 7: 2 });
+    expect(counts(train.y)).toEqual({ 0: 48, 1: 24, 7: 8 });
+    expect([...train.X, ...test.X].map((r) => r[0]!).sort((a, b) => a - b)).toEqual(data.X.map((r) => r[0]));
+    for (const part of [train, test]) part.X.forEach((row, i) => expect(part.y[i]).toBe(y[row[0]!]));
   });
 
-  it('round-trips a generated dataset bit for bit', () => {
-    const data = moons({ n: 30, noise: 0.1, seed: 11 });
-    const text = ['x1,x2,label', ...data.X.map((row, i) => [...row, data.y[i]].join(','))].join('\n');
-    expect(parseCsv(text)).toEqual(data);
+  it('shares out rounding by the largest remainders, so the class counts add up to the test size', () => {
+    // 0.25 of 100 = 25 test rows: exact shares 15, 7.5 and 2.5; the one row left goes to class 1 or 7.
+    const seen = new Set<string>();
+    for (let seed = 0; seed < 20; seed++) {
+      const c = counts(trainTestSplit(data, { stratify: true, seed }).test.y);
+      expect(c[0]).toBe(15);
+      expect(c[1]! + c[7]!).toBe(10);
+      seen.add(`${c[1]}/${c[7]}`);
+    }
+    expect([...seen].sort()).toEqual(['7/3', '8/2']);
+  });
+
+  it('shuffles each side, is deterministic per seed, and equals a given Rng stream', () => {
+    const a = trainTestSplit(data, { stratify: true, seed: 9 });
+    expect(trainTestSplit(data, { stratify: true, rng: new Rng(9) })).toEqual(a);
+    expect(trainTestSplit(data, { stratify: true, seed: 10 }).test).not.toEqual(a.test);
+    expect(a.test.y).not.toEqual([...a.test.y].sort((p, q) => p - q));
+  });
+
+  it('needs two rows of each class, and one test and one training row per class', () => {
+    expectError(() => trainTestSplit(fromArrays([[1], [2], [3]], [0, 0, 1]), { stratify: true }), RangeError,
+      'trainTestSplit: stratify needs at least 2 rows of each class, but class 1 has 1');
+    expectError(() => trainTestSplit(data, { stratify: true, testFraction: 0.02 }), RangeError,
+      'trainTestSplit: stratify needs at least one test and one training row per class (3 classes), but testFraction 0.02 of 100 rows gives 2 test and 98 training rows');
   });
 });

@@ -1,12 +1,18 @@
 import { describe, expect, it, vi } from 'vitest';
 import { TraceError, Value, noGrad, sum, type ValueLike } from '@ugrad/engine';
 import { Rng } from '../src/random.js';
-import { Layer, MLP, Module } from '../src/module.js';
-import { bceWithLogits, hinge, l2, mse, softmaxCrossEntropy } from '../src/losses.js';
+import { Module } from '../src/module.js';
+import { Layer, MLP } from '../src/layers.js';
+import { LOSSES, accuracy, bceWithLogits, hinge, l2, mse, softmaxCrossEntropy } from '../src/losses.js';
 import { Adam, SGD } from '../src/optim.js';
 import { cosineLR, linearLR, stepLR } from '../src/schedule.js';
 import { blobs, moons, signed, sine, trainTestSplit, type Dataset } from '../src/datasets.js';
-import { Trainer, fit, type EpochInfo, type FitOptions, type History, type StepInfo } from '../src/fit.js';
+import { fit } from '../src/fit.js';
+import { NonFiniteError } from '../src/batch.js';
+import { Trainer } from '../src/trainer.js';
+import type { FitOptions } from '../src/options.js';
+import type { EpochInfo, StepInfo } from '../src/callbacks.js';
+import type { History } from '../src/trainer-state.js';
 import { thrown } from '../../../test/helpers.js';
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
@@ -29,6 +35,15 @@ function indexed(n: number): Dataset {
 function recorder(): { batches: number[][]; loss: (o: Value[][], t: number[]) => Value } {
   const batches: number[][] = [];
   return { batches, loss: (o, t) => (batches.push([...t]), mse(o, t)) };
+}
+
+// A NonFiniteError with this message (the class, the message, and fields that agree with it).
+function nonFinite(message: string): NonFiniteError {
+  const m = /at step (\d+) \(epoch (\d+)\)/.exec(message)!;
+  const quantity = message.startsWith('fit: loss') ? 'loss' : 'gradient';
+  const value = Number(/became (\S+)/.exec(message)![1]);
+  const origin = quantity === 'loss' ? (/first non-finite value: (.*)$/.exec(message)?.[1] ?? null) : /parameter "([^"]+)"/.exec(message)![1]!;
+  return new NonFiniteError(quantity, value, { step: Number(m[1]), epoch: Number(m[2]) }, origin);
 }
 
 const linear = (): Layer => new Layer(1, 1, { activation: 'linear', seed: 0 });
@@ -393,7 +408,7 @@ describe('fit: non-finite values', () => {
     w!.data = 1;
     b!.data = 0;
     expect(() => fit(model, { X: [[1e200]], y: [0] }, { loss: 'mse', lr: 0.1, steps: 3 })).toThrow(
-      new Error("fit: loss became Infinity at step 0 (epoch 0); first non-finite value: '*' of 1e+200 and 1e+200 gave Infinity"),
+      nonFinite("fit: loss became Infinity at step 0 (epoch 0); first non-finite value: '*' of 1e+200 and 1e+200 gave Infinity"),
     );
     expect([w!.data, b!.data]).toEqual([1, 0]);
   });
@@ -409,7 +424,7 @@ describe('fit: non-finite values', () => {
     const run = (): History => fit(model, { X: [[1], [1]], y: [0, 0] }, {
       loss: 'mse', lr: 1e100, steps: 10, batchSize: 1, shuffle: false, onStep: () => void kept.push([w!.data, b!.data]),
     });
-    expect(run).toThrow(new Error("fit: loss became Infinity at step 2 (epoch 1); first non-finite value: '*' of 1.6e+201 and 1.6e+201 gave Infinity"));
+    expect(run).toThrow(nonFinite("fit: loss became Infinity at step 2 (epoch 1); first non-finite value: '*' of 1.6e+201 and 1.6e+201 gave Infinity"));
     expect([w!.data, b!.data]).toEqual(kept.at(-1));
   });
 
@@ -418,12 +433,12 @@ describe('fit: non-finite values', () => {
     const model = new Layer(1, 1, { activation: 'linear' });
     model.parameters().forEach((p) => (p.data = 1));
     expect(() => fit(model, { X: [[2]], y: [0] }, { loss: logLoss, lr: 0.1, steps: 1 })).toThrow(
-      new Error("fit: loss became NaN at step 0 (epoch 0); first non-finite value: 'log' of -7 gave NaN"),
+      nonFinite("fit: loss became NaN at step 0 (epoch 0); first non-finite value: 'log' of -7 gave NaN"),
     );
     // √(0·o) is 0, but its derivative at 0 is infinite.
     const sqrtLoss = (o: Value[][]): Value => o[0]![0]!.mul(0).sqrt();
     expect(() => fit(model, { X: [[2]], y: [0] }, { loss: sqrtLoss, lr: 0.1, steps: 1 })).toThrow(
-      new Error('fit: the gradient of parameter "neurons.0.w.0" became NaN at step 0 (epoch 0)'),
+      nonFinite('fit: the gradient of parameter "neurons.0.w.0" became NaN at step 0 (epoch 0)'),
     );
     expect(model.parameters().map((p) => p.data)).toEqual([1, 1]);
   });
@@ -432,7 +447,7 @@ describe('fit: non-finite values', () => {
     const model = new Layer(1, 1, { activation: 'linear' });
     model.parameters()[1]!.data = NaN;
     expect(() => fit(model, { X: [[2]], y: [0] }, { loss: 'mse', lr: 0.1, steps: 1 })).toThrow(
-      new Error('fit: loss became NaN at step 0 (epoch 0); first non-finite value: parameter "neurons.0.b" = NaN'),
+      nonFinite('fit: loss became NaN at step 0 (epoch 0); first non-finite value: parameter "neurons.0.b" = NaN'),
     );
   });
 });
@@ -500,12 +515,11 @@ describe('fit: compiled and eager', () => {
       return out[0]!.data > 1e9 ? [out[0]!.tanh()] : out;
     }
   }
-  const peekMessage = "compileStep: the sample function (targets 1) used .data of a Value (made by '+') while being traced; a compiled replay does not re-run your code, so nothing may depend on data values: use Value ops (relu, abs, …) instead of branching on .data, or train eagerly";
+  const peekMessage = "compileStep: the sample function used .data of a Value (made by '+') while being traced; a compiled replay does not re-run your code, so nothing may depend on data values: use Value ops (relu, abs, …) instead of branching on .data, or train eagerly";
   const fallback = "fit: could not compile the training step (options.compile is true; 'auto' would train eagerly): ";
 
   it('a model that reads .data trains eagerly under auto, exactly as with compile: false, and throws under compile: true', () => {
     const data = moons({ n: 20, noise: 0.1, seed: 25 });
-    expect(data.y[0]).toBe(1); // so the first target traced is +1
     const auto = new Trainer(new Peeking(), data, { loss: 'hinge', lr: 0.1, steps: 5 });
     expect([auto.mode, auto.eagerReason]).toEqual(['eager', peekMessage]);
     while (!auto.done) auto.step();
@@ -527,7 +541,8 @@ describe('fit: compiled and eager', () => {
   it('a model that computes with its inputs as numbers is caught by comparing with eager on the training set', () => {
     const data = moons({ n: 20, noise: 0.1, seed: 26 });
     const want = noGrad(() => new Product().forward(data.X[0]!))[0]!.data;
-    const reason = `the compiled model gave NaN where model.forward gave ${want} (training sample 0, output 0); it may compute with its inputs as numbers (x[0] * x[1], x[0] > 0), which a trace cannot follow: use Value ops`;
+    void want; // a * b on two Values now throws while being traced (the engine's coercion rule), before any comparison
+    const reason = 'compileStep: the sample function used a Value (a leaf) as a number (a + b, a * 2, a < b) while being traced; a compiled replay does not re-run your code: use Value ops (add, mul, max, …), or train eagerly';
     const auto = new Trainer(new Product(), data, { loss: 'bce', lr: 0.1, steps: 3 });
     expect([auto.mode, auto.eagerReason]).toEqual(['eager', reason]);
     expect(() => new Trainer(new Product(), data, { loss: 'bce', lr: 0.1, steps: 3, compile: true })).toThrow(new TraceError(fallback + reason));
@@ -567,7 +582,7 @@ describe('fit: compiled and eager', () => {
     b!.data = 0;
     const trainer = new Trainer(model, { X: [[1e200]], y: [0] }, { loss: 'mse', lr: 0.1, steps: 3 });
     expect(trainer.mode).toBe('compiled');
-    expect(() => trainer.step()).toThrow(new Error("fit: loss became Infinity at step 0 (epoch 0); first non-finite value: '*' of 1e+200 and 1e+200 gave Infinity"));
+    expect(() => trainer.step()).toThrow(nonFinite("fit: loss became Infinity at step 0 (epoch 0); first non-finite value: '*' of 1e+200 and 1e+200 gave Infinity"));
     expect([w!.data, b!.data]).toEqual([1, 0]);
 
     // √(0·w·x) is 0, a finite loss, but its derivative at 0 is infinite.
@@ -580,7 +595,7 @@ describe('fit: compiled and eager', () => {
     const root = new Root();
     const t = new Trainer(root, { X: [[2]], y: [0] }, { loss: 'mse', lr: 0.1, steps: 1 });
     expect(t.mode).toBe('compiled');
-    expect(() => t.step()).toThrow(new Error('fit: the gradient of parameter "w" became NaN at step 0 (epoch 0)'));
+    expect(() => t.step()).toThrow(nonFinite('fit: the gradient of parameter "w" became NaN at step 0 (epoch 0)'));
     expect(root.w.data).toBe(1);
   });
 
@@ -634,10 +649,10 @@ describe('fit: bad input', () => {
 
   it('options', () => {
     expect(bad({ lr: 0.1, learningRate: 0.1 } as Partial<FitOptions>)).toThrow(
-      new TypeError('fit: unknown option "learningRate" (expected one of loss, optimizer, lr, schedule, epochs, steps, batchSize, shuffle, seed, rng, l2, clipGradNorm, validation, onStep, onEpoch, earlyStopping, targetLoss, accuracy, compile)'),
+      new TypeError('fit: unknown option "learningRate" (expected one of loss, optimizer, lr, schedule, epochs, steps, batchSize, shuffle, seed, rng, l2, l1, clipGradNorm, validation, onStep, onEpoch, earlyStopping, targetLoss, accuracy, compile)'),
     );
-    expect(bad({ loss: 'nll' as 'mse' })).toThrow(new RangeError('fit: expected options.loss to be one of hinge, mse, bce, crossEntropy or a function, got "nll"'));
-    expect(bad({ loss: undefined as never })).toThrow(new TypeError('fit: expected options.loss to be one of hinge, mse, bce, crossEntropy or a function, got undefined'));
+    expect(bad({ loss: 'nll' as 'mse' })).toThrow(new RangeError('fit: expected options.loss to be one of hinge, mse, l1, huber, bce, crossEntropy or a function, got "nll"'));
+    expect(bad({ loss: undefined as never })).toThrow(new TypeError('fit: expected options.loss to be one of hinge, mse, l1, huber, bce, crossEntropy or a function, got undefined'));
     expect(bad({ epochs: 2 })).toThrow(new TypeError('fit: give options.epochs or options.steps, not both'));
     expect(bad({ steps: undefined as never })).toThrow(new TypeError('fit: give options.epochs or options.steps (a Trainer can run without a limit; fit cannot)'));
     expect(bad({ steps: 1.5 })).toThrow(new RangeError('fit: expected options.steps to be a positive integer, got 1.5'));
@@ -656,11 +671,11 @@ describe('fit: bad input', () => {
     expect(bad({ targetLoss: Infinity })).toThrow(new RangeError('fit: expected options.targetLoss to be a finite number, got Infinity'));
     expect(bad({ onStep: 'log' as never })).toThrow(new TypeError('fit: expected options.onStep to be a function, got string "log"'));
     expect(bad({ validation: 1 })).toThrow(new RangeError('fit: expected options.validation to be a fraction in (0, 1) or a dataset, got 1'));
-    expect(bad({ validation: 0.01 })).toThrow(new RangeError('fit: options.validation: trainTestSplit: testFraction 0.01 of 4 rows leaves the test set empty'));
+    expect(bad({ validation: 0.01 })).toThrow(new RangeError('fit: expected options.validation to leave rows for both sets, got 0.01 of 4 rows, which leaves the validation set empty'));
     expect(bad({ validation: { X: [[1, 2, 3]], y: [1] } })).toThrow(new RangeError('fit: expected options.validation.X to have 2 columns like the training data, got 3'));
     expect(bad({ earlyStopping: { patience: 0 } })).toThrow(new RangeError('fit: expected options.earlyStopping.patience to be a positive integer, got 0'));
     expect(bad({ earlyStopping: { patience: 1, monitor: 'valLoss' } })).toThrow(new RangeError('fit: options.earlyStopping monitors valLoss, but there is no options.validation'));
-    expect(bad({ earlyStopping: { patience: 1, mode: 'min' } as never })).toThrow(new TypeError('fit: options.earlyStopping: unknown option "mode" (expected one of patience, minDelta, monitor)'));
+    expect(bad({ earlyStopping: { patience: 1, mode: 'min' } as never })).toThrow(new TypeError('fit: unknown key "mode" in options.earlyStopping (expected one of patience, minDelta, monitor)'));
     expect(bad({ compile: 'yes' as never })).toThrow(new RangeError('fit: expected options.compile to be \'auto\', true or false, got "yes"'));
     expect(bad({ compile: 1 as never })).toThrow(new TypeError('fit: expected options.compile to be \'auto\', true or false, got number 1'));
     expect(() => fit(model, data, undefined as never)).toThrow(new TypeError('fit: expected options to be an object, got undefined'));
@@ -688,5 +703,117 @@ describe('fit: bad input', () => {
     expect(bad({ loss: 'mse', accuracy: true }, { X: data.X, y: [0, 1, 2, 0] })).toThrow(new RangeError('fit: expected data.y[0] to be -1 or 1 (or every label 0 or 1) for accuracy, got 0'));
     const trainer = new Trainer(model, data, { loss: 'hinge', steps: 1 });
     expect(() => trainer.evaluate({ X: data.X, y: [3, 1, 1, 0] })).toThrow(new RangeError('Trainer.evaluate: expected data.y[0] to be -1 or 1 (or every label 0 or 1) for the hinge loss, got 3'));
+  });
+});
+
+describe('the loss table', () => {
+  it("each built-in loss's compiled per-sample form is its function's term, bit for bit, with the same gradients", () => {
+    const rng = new Rng(31);
+    for (const [name, spec] of Object.entries(LOSSES)) {
+      const width = name === 'crossEntropy' ? 4 : 1;
+      const labels = name === 'crossEntropy' ? [0, 3, 1, 2, 2] : name === 'mse' ? [0.5, -2, 3, 0, 1e-3] : [0, 1, 1, 0, 1];
+      const targets = spec.targets(labels, width, 'test', 'y');
+      const outputs = () => targets.map(() => Array.from({ length: width }, () => new Value(rng.uniform(-40, 40))));
+      const a = outputs();
+      const b = a.map((row) => row.map((v) => new Value(v.data)));
+      const eager = spec.fn(a, targets);
+      eager.backward();
+      const terms = b.map((row, i) => spec.sample(row, spec.targetRow(targets[i]!, width).map((t) => new Value(t))));
+      const compiled = sum(terms).mul(1 / terms.length);
+      compiled.backward();
+      expect(compiled.data, name).toBe(eager.data);
+      a.flat().forEach((v, i) => expect(Math.abs(b.flat()[i]!.grad - v.grad), name).toBeLessThanOrEqual(1e-15 * Math.max(1, Math.abs(v.grad))));
+    }
+  });
+
+  it('mse on 0/1 labels counts a prediction right at the 0.5 threshold, not by sign', () => {
+    const model = new Layer(1, 1, { activation: 'linear' });
+    const [w, b] = model.parameters();
+    w!.data = 1;
+    b!.data = 0;
+    const data = { X: [[0.3], [0.7], [0.6], [-0.2]], y: [0, 1, 1, 0] };
+    // By sign this would be 75%: 0.3 > 0 reads as class 1.
+    for (const compile of [true, false]) expect(new Trainer(model, data, { loss: 'mse', lr: 0, accuracy: true, compile }).evaluate().accuracy).toBe(1);
+    expect(new Trainer(model, { X: data.X, y: [-1, 1, 1, -1] }, { loss: 'mse', lr: 0, accuracy: true }).evaluate().accuracy).toBe(0.75);
+  });
+
+  it('never counts a NaN prediction as correct', () => {
+    expect(accuracy([NaN, NaN], [-1, 1])).toBe(0);
+    expect(accuracy([[NaN, 0], [0, NaN]], [0, 1])).toBe(0);
+    expect(accuracy([NaN, 0.7], [0, 1], { threshold: 0.5 })).toBe(0.5);
+  });
+});
+
+describe('fit: promises kept', () => {
+  it('checks every option before it calls the model, traces or compiles anything', () => {
+    let calls = 0;
+    class Counting extends Module {
+      mlp = new MLP(2, [2, 1]);
+      forward(x: readonly ValueLike[]): Value[] {
+        calls++;
+        return this.mlp.forward(x);
+      }
+    }
+    const data = moons({ n: 8, seed: 1 });
+    expect(() => fit(new Counting(), data, { loss: 'hinge', lr: 0.1 })).toThrow('fit: give options.epochs or options.steps');
+    expect(() => fit(new Counting(), data, { loss: 'hinge', lr: 0.1, steps: 1, earlyStopping: { patience: 1, monitor: 'valLoss' } })).toThrow(RangeError);
+    expect(() => fit(new Counting(), data, { loss: 'hinge', lr: 0.1, steps: 1, batchSize: 9 })).toThrow(RangeError);
+    expect(() => fit(new Counting(), data, { loss: 'hinge', lr: 0.1, steps: 1, validation: { X: [[1, 2, 3]], y: [0] } })).toThrow(RangeError);
+    expect(calls).toBe(0);
+  });
+
+  it('refuses an optimizer that holds none of the model’s parameters', () => {
+    const model = new MLP(2, [2, 1]);
+    const stranger = new SGD(new MLP(2, [2, 1]).parameters(), { lr: 0.1 });
+    expect(() => fit(model, moons({ n: 8 }), { loss: 'hinge', optimizer: stranger, steps: 1 })).toThrow(
+      new RangeError("fit: expected options.optimizer to hold some of the model's parameters, got one holding none of them"),
+    );
+  });
+
+  it('an update that overflows leaves every weight at its last finite value', () => {
+    for (const compile of [true, false]) {
+      const model = new Layer(1, 1, { activation: 'linear' });
+      const [w, b] = model.parameters();
+      w!.data = 1;
+      b!.data = 0;
+      // The loss and gradient are finite, but lr·grad overflows to -Infinity.
+      const trainer = new Trainer(model, { X: [[1e150]], y: [0] }, { loss: 'mse', lr: 1e300, steps: 2, compile });
+      expect(() => trainer.step()).toThrow(/^fit: the update at step 0 \(epoch 0\) made parameter "neurons\.0\.w\.0" -Infinity; the weights are left at their last finite values \(try a lower learning rate\)$/);
+      expect([w!.data, b!.data]).toEqual([1, 0]);
+    }
+  });
+
+  it('the default optimizer is SGD with lr 1e-3 (PyTorch’s default), documented in FitOptions.lr', () => {
+    const model = new Layer(1, 1, { activation: 'linear' });
+    const trainer = new Trainer(model, { X: [[1]], y: [0] }, { loss: 'mse', steps: 1 });
+    expect(trainer.optimizer).toBeInstanceOf(SGD);
+    expect(trainer.optimizer.lr).toBe(1e-3);
+  });
+});
+
+describe('fit: penalties and divergence, as fields', () => {
+  it('l1 adds l1·Σ|p| to the loss (after l2·Σp²), compiled and eager alike', () => {
+    const data = moons({ n: 20, noise: 0.1, seed: 40 });
+    const make = () => new MLP(2, [4, 1], { seed: 40 });
+    const base = make();
+    const dataLoss = bceWithLogits(data.X.map((x) => base.forward(x)), data.y).data;
+    const ps = base.parameters();
+    const expected = dataLoss + ps.reduce((a, p) => a + p.data * p.data, 0) * 1e-3 + ps.reduce((a, p) => a + Math.abs(p.data), 0) * 1e-2;
+    for (const compile of [true, false]) {
+      const h = fit(make(), data, { loss: 'bce', l2: 1e-3, l1: 1e-2, lr: 0.1, steps: 1, compile });
+      expect(Math.abs(h.steps[0]!.loss - expected)).toBeLessThan(1e-14);
+    }
+    expect(() => fit(make(), data, { loss: 'bce', l1: -1, steps: 1 })).toThrow(new RangeError('fit: expected options.l1 to be finite and ≥ 0, got -1'));
+  });
+
+  it('a diverging run throws a NonFiniteError that says what, where and when', () => {
+    const model = new Layer(1, 1, { activation: 'linear' });
+    const [w, b] = model.parameters();
+    w!.data = 1;
+    b!.data = 0;
+    const trainer = new Trainer(model, { X: [[1e150]], y: [0] }, { loss: 'mse', lr: 1e300, steps: 2 });
+    const error = thrown(() => trainer.step()) as NonFiniteError;
+    expect(error).toBeInstanceOf(NonFiniteError);
+    expect([error.quantity, error.value, error.step, error.epoch, error.origin]).toEqual(['weight', -Infinity, 0, 0, 'neurons.0.w.0']);
   });
 });

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { Value, compileStep } from '@ugrad/engine';
 import { Rng } from '../src/random.js';
 import { gradCheck } from '../src/gradcheck.js';
-import { accuracy, bceWithLogits, hinge, l2, mse, softmaxCrossEntropy } from '../src/losses.js';
+import { accuracy, bceWithLogits, hinge, huber, l1, l2, mse, softmaxCrossEntropy } from '../src/losses.js';
+import { MLP } from '../src/layers.js';
+import { Trainer } from '../src/trainer.js';
+import { sine } from '../src/datasets.js';
 
 // Central differences of `f` with respect to each input, compared with backward().
 function expectGradients(xs: Value[], f: () => Value, tol = 1e-7): void {
@@ -41,7 +44,7 @@ describe('mse', () => {
   it('checks shapes', () => {
     expect(() => mse([1, 2], [1])).toThrow(new RangeError('mse: expected as many targets as preds (2), got 1'));
     expect(() => mse([], [])).toThrow(new RangeError('mse: expected at least one sample, got empty preds'));
-    expect(() => mse([[1, 2]], [[1]])).toThrow(new RangeError('mse: expected target 0 to have 2 elements like its pred, got 1'));
+    expect(() => mse([[1, 2]], [[1]])).toThrow(new RangeError('mse: expected targets[0] to have 2 elements like preds[0], got 1'));
     expect(() => mse([1, 'a' as unknown as number], [1, 2])).toThrow(TypeError);
     expect(() => mse(3 as unknown as number[], [1])).toThrow(new TypeError('mse: expected preds to be an array, got number 3'));
   });
@@ -68,8 +71,8 @@ describe('hinge', () => {
   });
 
   it('validates labels, naming the sample', () => {
-    expect(() => hinge([1, 2], [1, 0])).toThrow(new RangeError('hinge: expected label 1 to be -1 or 1, got 0'));
-    expect(() => hinge([1], ['1' as unknown as number])).toThrow(new TypeError('hinge: expected label 0 to be -1 or 1, got string "1"'));
+    expect(() => hinge([1, 2], [1, 0])).toThrow(new RangeError('hinge: expected labels[1] to be -1 or 1, got 0'));
+    expect(() => hinge([1], ['1' as unknown as number])).toThrow(new TypeError('hinge: expected labels[0] to be -1 or 1, got string "1"'));
     expect(() => hinge([[1, 2]], [1])).toThrow(new RangeError('hinge: expected one score for sample 0, got an array of 2'));
     expect(() => hinge([1, 2, 3], [1, 1])).toThrow(new RangeError('hinge: expected as many labels as scores (3), got 2'));
   });
@@ -130,7 +133,7 @@ describe('bceWithLogits', () => {
   });
 
   it('validates labels in [0, 1]', () => {
-    expect(() => bceWithLogits([1, 2], [0, -1])).toThrow(new RangeError('bceWithLogits: expected label 1 to be a number in [0, 1], got -1'));
+    expect(() => bceWithLogits([1, 2], [0, -1])).toThrow(new RangeError('bceWithLogits: expected labels[1] to be a number in [0, 1], got -1'));
     expect(() => bceWithLogits([1], [NaN])).toThrow(RangeError);
   });
 });
@@ -168,10 +171,10 @@ describe('softmaxCrossEntropy', () => {
 
   it('validates labels and row sizes, naming the sample', () => {
     const logits = [[1, 2, 3], [0, 0, 0]];
-    expect(() => softmaxCrossEntropy(logits, [0, 1.5])).toThrow(new RangeError('softmaxCrossEntropy: expected label 1 to be an integer class in [0, 2], got 1.5'));
-    expect(() => softmaxCrossEntropy(logits, [-1, 0])).toThrow(new RangeError('softmaxCrossEntropy: expected label 0 to be an integer class in [0, 2], got -1'));
-    expect(() => softmaxCrossEntropy(logits, [0, 3])).toThrow(new RangeError('softmaxCrossEntropy: expected label 1 to be an integer class in [0, 2], got 3'));
-    expect(() => softmaxCrossEntropy([[1, 2], [1, 2, 3]], [0, 0])).toThrow(new RangeError('softmaxCrossEntropy: expected logits 1 to have 2 classes like logits 0, got 3'));
+    expect(() => softmaxCrossEntropy(logits, [0, 1.5])).toThrow(new RangeError('softmaxCrossEntropy: expected labels[1] to be an integer class in [0, 2], got 1.5'));
+    expect(() => softmaxCrossEntropy(logits, [-1, 0])).toThrow(new RangeError('softmaxCrossEntropy: expected labels[0] to be an integer class in [0, 2], got -1'));
+    expect(() => softmaxCrossEntropy(logits, [0, 3])).toThrow(new RangeError('softmaxCrossEntropy: expected labels[1] to be an integer class in [0, 2], got 3'));
+    expect(() => softmaxCrossEntropy([[1, 2], [1, 2, 3]], [0, 0])).toThrow(new RangeError('softmaxCrossEntropy: expected logits[1] to have 2 classes like logits[0], got 3'));
     expect(() => softmaxCrossEntropy([1, 2] as unknown as number[][], [0, 0])).toThrow(TypeError);
     expect(() => softmaxCrossEntropy([[]], [0])).toThrow(RangeError);
   });
@@ -210,7 +213,7 @@ describe('l2', () => {
     loss.backward();
     expect(grads(p)).toEqual([2, -4, 6]);
     expect(l2([]).data).toBe(0);
-    expect(() => l2([new Value(1), 'x' as unknown as number])).toThrow(new TypeError('l2: expected params 1 to hold Values or numbers, got string "x"'));
+    expect(() => l2([new Value(1), 'x' as unknown as number])).toThrow(new TypeError('l2: expected params[1] to be a Value or a number, got string "x"'));
   });
 });
 
@@ -226,10 +229,46 @@ describe('accuracy', () => {
   });
 
   it('validates labels and shapes', () => {
-    expect(() => accuracy([1, 2], [1, 2])).toThrow(new RangeError('accuracy: expected label 1 to be -1 or 1, or 0 or 1, got 2'));
-    expect(() => accuracy([1, 2], [-1, 0])).toThrow(new RangeError('accuracy: labels mix -1 and 0 (at sample 1); use ±1 or 0/1'));
-    expect(() => accuracy([[1, 2], [1, 2]], [0, 2])).toThrow(new RangeError('accuracy: expected label 1 to be an integer class in [0, 1], got 2'));
-    expect(() => accuracy([[1, 2], [1]], [0, 0])).toThrow(new RangeError('accuracy: expected output 1 to have 2 scores like output 0, got 1'));
+    expect(() => accuracy([1, 2], [1, 2])).toThrow(new RangeError('accuracy: expected labels[1] to be -1 or 1 (or every label 0 or 1), got 2'));
+    expect(() => accuracy([1, 2], [-1, 0])).toThrow(new RangeError('accuracy: expected labels[1] to be -1 or 1 (or every label 0 or 1), got 0'));
+    expect(() => accuracy([[1, 2], [1, 2]], [0, 2])).toThrow(new RangeError('accuracy: expected labels[1] to be a class index in [0, 1], got 2'));
+    expect(() => accuracy([[1, 2], [1]], [0, 0])).toThrow(new RangeError('accuracy: expected outputs[1] to have 2 scores like outputs[0], got 1'));
     expect(() => accuracy([], [])).toThrow(RangeError);
+  });
+});
+
+describe('l1 and huber', () => {
+  it('match their definitions and central differences, away from the kinks', () => {
+    const preds = [new Value(0.3), new Value(-2.2), new Value(1.6)];
+    const targets = [0.1, 0.4, -0.5];
+    expect(l1(preds, targets).data).toBeCloseTo((0.2 + 2.6 + 2.1) / 3, 15);
+    // delta 1: ½z² for |z| < 1, |z| − ½ beyond
+    expect(huber(preds, targets).data).toBeCloseTo((0.5 * 0.2 ** 2 + (2.6 - 0.5) + (2.1 - 0.5)) / 3, 15);
+    expect(huber(preds, targets, { delta: 3 }).data).toBeCloseTo(0.5 * (0.2 ** 2 + 2.6 ** 2 + 2.1 ** 2) / 3, 15);
+    for (const f of [() => l1(preds, targets), () => huber(preds, targets), () => huber(preds, targets, { delta: 0.5 })]) {
+      expect(gradCheck(preds, f, { h: 1e-6 }).maxError).toBeLessThan(1e-8);
+    }
+  });
+
+  it('check their arguments', () => {
+    expect(() => huber([1], [1], { delta: 0 })).toThrow(new RangeError('huber: expected options.delta to be finite and > 0, got 0'));
+    expect(() => huber([1], [1], { d: 1 } as never)).toThrow(TypeError);
+    expect(() => l1([1, 2], [1])).toThrow(new RangeError('l1: expected as many targets as preds (2), got 1'));
+  });
+
+  it('train compiled under fit, as the loss table says', () => {
+    const data = sine({ n: 40, noise: 0.05, seed: 3 });
+    for (const loss of ['l1', 'huber'] as const) {
+      const losses = (compile: boolean) => {
+        const t = new Trainer(new MLP(1, [8, 1], { hidden: 'tanh', seed: 3 }), data, { loss, lr: 0.1, steps: 30, compile });
+        while (!t.done) t.step();
+        return t;
+      };
+      const [c, e] = [losses(true), losses(false)];
+      expect(c.mode).toBe('compiled');
+      expect(c.history.steps[0]!.loss).toBe(e.history.steps[0]!.loss);
+      expect(c.history.steps.at(-1)!.loss).toBeLessThan(c.history.steps[0]!.loss);
+      c.history.steps.forEach((s, i) => expect(Math.abs(s.loss - e.history.steps[i]!.loss)).toBeLessThan(1e-12));
+    }
   });
 });

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Value, sum } from '@ugrad/engine';
 import { Rng } from '../src/random.js';
 import { gradCheck } from '../src/gradcheck.js';
-import { Layer, MLP, Module, Neuron, type Activation, type AnyModule } from '../src/module.js';
+import { Module, type AnyModule } from '../src/module.js';
+import { Layer, MLP, Neuron, type Activation } from '../src/layers.js';
 
 // Central differences of `f` with respect to each input, compared with backward().
 function expectGradients(xs: Value[], f: () => Value, tol = 1e-6): void {
@@ -193,7 +194,7 @@ describe('forward input checks', () => {
   });
 
   it('rejects a non-array and non-number inputs with a TypeError naming them', () => {
-    expect(() => model.forward(3 as unknown as number[])).toThrow(new TypeError('MLP.forward: expected an array of 2 inputs, got number 3'));
+    expect(() => model.forward(3 as unknown as number[])).toThrow(new TypeError('MLP.forward: expected the input to be an array of 2 Values or numbers, got number 3'));
     expect(() => model.forward([1, '2'] as unknown as number[])).toThrow(new TypeError('MLP.forward: expected input 1 to be a Value or a number, got string "2"'));
     expect(() => new Layer(1, 1).forward([null] as unknown as number[])).toThrow(new TypeError('Layer.forward: expected input 0 to be a Value or a number, got null'));
   });
@@ -204,16 +205,16 @@ describe('constructor checks', () => {
     expect(() => new Neuron(0)).toThrow(new RangeError('Neuron: expected nin to be a positive integer, got 0'));
     expect(() => new Layer(2, 1.5)).toThrow(new RangeError('Layer: expected nout to be a positive integer, got 1.5'));
     expect(() => new MLP('2' as unknown as number, [1])).toThrow(new TypeError('MLP: expected nin to be a positive integer, got string "2"'));
-    expect(() => new MLP(2, [])).toThrow(new RangeError('MLP: expected at least one layer size in nouts, got an empty array'));
+    expect(() => new MLP(2, [])).toThrow(new RangeError('MLP: expected nouts to have at least 1 entry, got 0'));
     expect(() => new MLP(2, [4, -1])).toThrow(new RangeError('MLP: expected nouts[1] to be a positive integer, got -1'));
     expect(() => new MLP(2, 4 as unknown as number[])).toThrow(TypeError);
   });
 
   it('rejects unknown activations, inits and options', () => {
     expect(() => new Layer(2, 2, { activation: 'gelu' as Activation })).toThrow(
-      new RangeError('Layer: expected options.activation to be one of relu, tanh, sigmoid, leakyRelu, linear; got "gelu"'),
+      new RangeError('Layer: expected options.activation to be one of \'relu\', \'tanh\', \'sigmoid\', \'leakyRelu\', \'linear\', got "gelu"'),
     );
-    expect(() => new MLP(2, [2, 1], { init: 'normal' as 'he' })).toThrow(new RangeError('MLP: expected options.init to be one of uniform, xavier, he; got "normal"'));
+    expect(() => new MLP(2, [2, 1], { init: 'normal' as 'he' })).toThrow(new RangeError('MLP: expected options.init to be one of \'uniform\', \'xavier\', \'he\', got "normal"'));
     expect(() => new MLP(2, [2, 1], { activations: ['relu'] })).toThrow(
       new RangeError('MLP: expected options.activations to have one entry per layer (2), got 1'),
     );
@@ -383,9 +384,9 @@ describe('stateDict / loadStateDict', () => {
     const before = model.stateDict();
     const names = Object.keys(before);
     const bad = { ...before, [names[0]!]: 5, [names[7]!]: Number.NaN };
-    expect(() => model.loadStateDict(bad)).toThrow(new RangeError(`MLP.loadStateDict: expected "${names[7]}" to be finite, got NaN`));
+    expect(() => model.loadStateDict(bad)).toThrow(new RangeError(`MLP.loadStateDict: expected state["${names[7]}"] to be a finite number, got NaN`));
     const wrong = { ...before, [names[0]!]: 5, [names[3]!]: '1' as unknown as number };
-    expect(() => model.loadStateDict(wrong)).toThrow(new TypeError(`MLP.loadStateDict: expected "${names[3]}" to be a number, got string "1"`));
+    expect(() => model.loadStateDict(wrong)).toThrow(new TypeError(`MLP.loadStateDict: expected state["${names[3]}"] to be a finite number, got string "1"`));
     expect(() => model.loadStateDict({ ...before, [names[2]!]: Infinity })).toThrow(RangeError);
     expect(() => model.loadStateDict(null as unknown as Record<string, number>)).toThrow(TypeError);
     expect(() => model.loadStateDict([] as unknown as Record<string, number>)).toThrow(TypeError);
@@ -397,5 +398,65 @@ describe('stateDict / loadStateDict', () => {
     const result = model.loadStateDict({ 'layers.0.neurons.0.b': 3, other: 1 }, { strict: false });
     expect(result).toEqual({ missingKeys: ['layers.0.neurons.0.w.0', 'layers.0.neurons.0.w.1'], unexpectedKeys: ['other'] });
     expect(model.layers[0]!.neurons[0]!.b.data).toBe(3);
+  });
+});
+
+describe('containers call their children', () => {
+  it("Layer and MLP run each child's forward(), so a Neuron subclass or a patched child is used (as PyTorch containers do)", () => {
+    class Doubled extends Neuron {
+      override forward(x: readonly (number | Value)[]): Value {
+        return super.forward(x).mul(2);
+      }
+    }
+    const layer = new Layer(2, 2, { activation: 'linear', seed: 1 });
+    const plain = layer.forward([1, 2]).map((v) => v.data);
+    layer.neurons[1] = Object.assign(new Doubled(2, { activation: 'linear' }), { w: layer.neurons[1]!.w, b: layer.neurons[1]!.b }) as Neuron;
+    expect(layer.forward([1, 2]).map((v) => v.data)).toEqual([plain[0], 2 * plain[1]!]);
+
+    const mlp = new MLP(2, [3, 1], { seed: 2 });
+    const before = mlp.forward([0.5, -1])[0]!.data;
+    const calls: number[] = [];
+    const inner = mlp.layers[0]!;
+    const original = inner.forward.bind(inner);
+    inner.forward = (x) => { calls.push(x.length); return original(x).map((v) => v.mul(0)); };
+    const after = mlp.forward([0.5, -1])[0]!.data;
+    expect(calls).toEqual([2]);
+    expect(after).toBe(mlp.layers[1]!.neurons[0]!.b.data); // the zeroed layer leaves only the bias
+    expect(after).not.toBe(before);
+  });
+});
+
+describe('MLP.fromConfig', () => {
+  it('rebuilds the architecture, leakyRelu slope included, and checks the config field by field', () => {
+    const model = new MLP(3, [4, 2], { activations: ['leakyRelu', 'sigmoid'], negativeSlope: 0.3, seed: 5 });
+    const copy = MLP.fromConfig(model.config(), { seed: 9 });
+    expect(copy.config()).toEqual({ nin: 3, nouts: [4, 2], activations: ['leakyRelu', 'sigmoid'], negativeSlope: 0.3 });
+    copy.loadStateDict(model.stateDict());
+    expect(copy.forward([1, -2, 0.5]).map((v) => v.data)).toEqual(model.forward([1, -2, 0.5]).map((v) => v.data));
+    expect(() => MLP.fromConfig({ ...model.config(), nouts: [4, 0] })).toThrow(new RangeError('MLP.fromConfig: expected config.nouts[1] to be a positive integer, got 0'));
+    expect(() => MLP.fromConfig({ ...model.config(), extra: 1 } as never)).toThrow(new TypeError('MLP.fromConfig: unknown key "extra" in config (expected one of nin, nouts, activations, negativeSlope)'));
+    expect(() => MLP.fromConfig(null as never)).toThrow(new TypeError('MLP.fromConfig: expected config to be an object, got null'));
+  });
+});
+
+describe('namedChildren', () => {
+  it('lists a direct child even when another child reaches it first (PyTorch named_children)', () => {
+    const shared = new Layer(2, 2);
+    class Pair extends Module {
+      a = new MLP(2, [2]);
+      b = shared;
+      constructor() {
+        super();
+        (this.a.layers as Layer[])[0] = shared;
+      }
+      forward(x: readonly number[]): Value[] {
+        return this.b.forward(this.a.forward(x));
+      }
+    }
+    const pair = new Pair();
+    expect(pair.namedChildren().map(([n]) => n)).toEqual(['a', 'b']);
+    // Parameters and modules list the shared layer once, under the first path found.
+    expect(pair.namedModules().map(([n]) => n)).toEqual(['', 'a', 'a.layers.0', 'a.layers.0.neurons.0', 'a.layers.0.neurons.1']);
+    expect(pair.parameters()).toHaveLength(6);
   });
 });

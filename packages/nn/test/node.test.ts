@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { blobs, moons } from '../src/datasets.js';
-import { MLP } from '../src/module.js';
+import { MLP } from '../src/layers.js';
 import { Adam } from '../src/optim.js';
-import { Trainer } from '../src/fit.js';
-import { loadCheckpoint, loadCsv, loadModel, saveCheckpoint } from '../src/node.js';
+import { Trainer } from '../src/trainer.js';
+import { loadCheckpoint, loadCsv, saveCheckpoint } from '../src/node.js';
+import { thrown } from '../../../test/helpers.js';
 
 // The real file system, with a few calls that a test can make fail once, as a full disk or an I/O error would.
 vi.mock('node:fs', async (importOriginal) => {
@@ -54,9 +55,11 @@ describe('loadCsv', () => {
 
   it('reports a missing file and a bad path', () => {
     const missing = join(dir, 'missing.csv');
-    expect(() => loadCsv(missing)).toThrow(`ENOENT: no such file or directory, open '${missing}'`);
-    expect(() => loadCsv(3 as unknown as string)).toThrow(new TypeError('loadCsv: expected a file path (a string or file URL), got number'));
-    expect(() => loadCsv('')).toThrow(new RangeError('loadCsv: expected a file path, got an empty string'));
+    expect(() => loadCsv(missing)).toThrow(`loadCsv: ${missing}: no such file (ENOENT)`);
+    expect((thrown(() => loadCsv(missing)) as { code: string }).code).toBe('ENOENT');
+    expect(() => loadCsv(3 as unknown as string)).toThrow(new TypeError('loadCsv: expected path to be a file path (a string or file URL), got number 3'));
+    expect(() => loadCsv('')).toThrow(new RangeError('loadCsv: expected a file path, got ""'));
+    expect(() => loadCsv(new URL('https://example.com/a.csv'))).toThrow(new RangeError('loadCsv: expected a file: URL, got a https: URL'));
   });
 });
 
@@ -82,24 +85,34 @@ describe('checkpoint files', () => {
     saveCheckpoint(file, { model: b.model, trainer: b.trainer });
     expect(readdirSync(folder)).toEqual(['run.json']);
     const c = setup(2);
-    const checkpoint = loadCheckpoint(pathToFileURL(file), { model: c.model, trainer: c.trainer });
-    expect(checkpoint.trainer!.step).toBe(3);
+    expect(loadCheckpoint(pathToFileURL(file), { model: c.model, trainer: c.trainer })).toBe(c.model);
+    expect(c.trainer.stepCount).toBe(3);
     while (!c.trainer.done) c.trainer.step();
     expect(c.trainer.history.steps.slice(3).map((s) => s.loss)).toEqual(a.trainer.history.steps.slice(3).map((s) => s.loss));
     expect(c.model.stateDict()).toEqual(a.model.stateDict());
     expect(c.optimizer.stateDict()).toEqual(a.optimizer.stateDict());
     // Saving again replaces the file.
     saveCheckpoint(file, { model: c.model, trainer: c.trainer });
-    expect(loadCheckpoint(file, { model: b.model }).trainer!.step).toBe(8);
+    loadCheckpoint(file, { model: b.model });
     expect(b.model.stateDict()).toEqual(a.model.stateDict());
     expect(readdirSync(folder)).toEqual(['run.json']);
   });
 
-  it('loadModel rebuilds the MLP', () => {
+  it('a save removes temporary files that killed saves of the same target left behind, and only those', () => {
+    const { folder, file } = fileIn('stale');
+    const dead = 2 ** 22 + 12345; // above Linux's pid_max default: no such process
+    const names = [`.run.json.${dead}.1.tmp`, `.run.json.${process.pid}.9.tmp`, `.run.json.1.3.tmp`, `.other.json.${dead}.1.tmp`];
+    for (const name of names) writeFileSync(join(folder, name), 'half a checkpoint');
+    saveCheckpoint(file, { model: new MLP(2, [2, 1]) });
+    // pid 1 is alive (its save may be in progress); another target's files are not ours to touch.
+    expect(readdirSync(folder).sort()).toEqual(['.other.json.' + dead + '.1.tmp', '.run.json.1.3.tmp', 'run.json']);
+  });
+
+  it('without a model, loadCheckpoint rebuilds the MLP', () => {
     const { file } = fileIn('model');
     const model = new MLP(2, [3, 2], { hidden: 'tanh', seed: 4 });
     saveCheckpoint(file, { model });
-    const loaded = loadModel(file);
+    const loaded = loadCheckpoint(file) as MLP;
     expect(loaded.config()).toEqual(model.config());
     expect(loaded.forward([0.3, -0.7]).map((v) => v.data)).toEqual(model.forward([0.3, -0.7]).map((v) => v.data));
   });
@@ -129,13 +142,16 @@ describe('checkpoint files', () => {
     expectPreviousKept('full', () => vi.mocked(writeFileSync).mockImplementationOnce((fd, text) => {
       writeFileSync(fd, String(text).slice(0, 100));
       ioError('ENOSPC: no space left on device, write', 'ENOSPC')();
-    }), (file) => saveCheckpoint(file, { model }), /^saveCheckpoint: .*run\.json: ENOSPC: no space left on device, write$/);
+    }), (file) => saveCheckpoint(file, { model }), /^saveCheckpoint: .*run\.json: the disk is full \(ENOSPC\)$/);
     expectPreviousKept('fsync', () => vi.mocked(fsyncSync).mockImplementationOnce(ioError('EIO: i/o error, fsync', 'EIO')),
       (file) => saveCheckpoint(file, { model }), /^saveCheckpoint: .*run\.json: EIO: i\/o error, fsync$/);
     expectPreviousKept('rename', () => vi.mocked(renameSync).mockImplementationOnce(ioError('EACCES: permission denied, rename', 'EACCES')),
-      (file) => saveCheckpoint(file, { model }), /^saveCheckpoint: .*run\.json: EACCES: permission denied, rename$/);
+      (file) => saveCheckpoint(file, { model }), /^saveCheckpoint: .*run\.json: permission denied \(EACCES\)$/);
+    // A missing folder is named as the user's path, not the temporary file's, and the OS code is kept.
     const missing = join(dir, 'no-such-folder', 'run.json');
-    expect(() => saveCheckpoint(missing, { model })).toThrow(`saveCheckpoint: ${missing}: ENOENT: no such file or directory`);
+    const error = thrown(() => saveCheckpoint(missing, { model })) as Error & { code: string };
+    expect(error.message).toBe(`saveCheckpoint: ${missing}: the folder ${join(dir, 'no-such-folder')} does not exist (ENOENT)`);
+    expect(error.code).toBe('ENOENT');
   });
 
   it('a bad file throws an error naming it, and changes nothing', () => {
@@ -143,7 +159,8 @@ describe('checkpoint files', () => {
     const { model, optimizer, trainer } = setup(7);
     const before = [model.stateDict(), optimizer.stateDict(), trainer.stateDict()];
     const load = () => loadCheckpoint(file, { model, trainer });
-    expect(load).toThrow(`loadCheckpoint: ${file}: ENOENT: no such file or directory, open '${file}'`);
+    expect(load).toThrow(`loadCheckpoint: ${file}: no such file (ENOENT)`);
+    expect((thrown(load) as { code: string }).code).toBe('ENOENT');
     saveCheckpoint(file, { model, trainer });
     const text = readFileSync(file, 'utf8');
     writeFileSync(file, text.slice(0, text.length - 10));
@@ -151,16 +168,16 @@ describe('checkpoint files', () => {
     writeFileSync(file, '\u0000\u0001garbage');
     expect(load).toThrow(SyntaxError);
     writeFileSync(file, JSON.stringify({ format: 'ugrad-checkpoint', version: 7 }));
-    expect(load).toThrow(new RangeError(`loadCheckpoint: ${file}: expected version to be 1 (the version this ugrad reads), got number 7`));
+    expect(load).toThrow(new RangeError(`loadCheckpoint: ${file}: expected version to be 1 (the version this ugrad reads), got 7`));
     saveCheckpoint(file, { model: new MLP(2, [5, 1]) });
     expect(load).toThrow(new RangeError(
       `loadCheckpoint: ${file}: the checkpoint holds MLP(2, [5, 1]; relu, linear; negativeSlope 0.01), but the model is MLP(2, [4, 1]; relu, linear; negativeSlope 0.01)`,
     ));
     writeFileSync(file, text.replace(/"layers\.1\.neurons\.0\.b":[^,}]+/, '"layers.1.neurons.0.b":null'));
     expect(load).toThrow(new TypeError(`loadCheckpoint: ${file}: expected parameters["layers.1.neurons.0.b"] to be a finite number, got null`));
-    expect(() => loadModel(file)).toThrow(new TypeError(`loadModel: ${file}: expected parameters["layers.1.neurons.0.b"] to be a finite number, got null`));
+    expect(() => loadCheckpoint(file)).toThrow(new TypeError(`loadCheckpoint: ${file}: expected parameters["layers.1.neurons.0.b"] to be a finite number, got null`));
     expect([model.stateDict(), optimizer.stateDict(), trainer.stateDict()]).toEqual(before);
-    expect(() => saveCheckpoint('', { model })).toThrow(new RangeError('saveCheckpoint: expected a file path, got an empty string'));
+    expect(() => saveCheckpoint('', { model })).toThrow(new RangeError('saveCheckpoint: expected a file path, got ""'));
   });
 });
 

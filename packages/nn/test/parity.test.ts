@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../src/random.js';
-import { MLP } from '../src/module.js';
+import { MLP } from '../src/layers.js';
 import { accuracy, hinge, l2 } from '../src/losses.js';
 import { SGD } from '../src/optim.js';
 import { linearLR } from '../src/schedule.js';
 import { moons } from '../src/datasets.js';
-import { Trainer } from '../src/fit.js';
+import { Trainer } from '../src/trainer.js';
 
 // micrograd's demo (demo.ipynb): MLP(2, [16, 16, 1]); mean hinge loss plus
 // 1e-4 · Σp²; full batch; 100 steps of p.data -= lr * p.grad with

@@ -61,7 +61,7 @@ describe('specs', () => {
 
   it('reject unknown types and bad fields', () => {
     expect(() => scheduleFromSpec({ type: 'exp' } as unknown as ScheduleSpec)).toThrow(
-      new RangeError('scheduleFromSpec: expected type to be constant, linear, step or cosine, got string "exp"'),
+      new RangeError('scheduleFromSpec: expected spec.type to be one of \'constant\', \'linear\', \'step\', \'cosine\', got "exp"'),
     );
     expect(() => scheduleFromSpec({ type: 'linear', start: 1, end: 0.1 } as ScheduleSpec)).toThrow(
       new TypeError('linearLR: expected steps to be a positive integer, got undefined'),
@@ -76,13 +76,13 @@ describe('argument checks', () => {
     expect(() => linearLR(1, 0.1, 0)).toThrow(new RangeError('linearLR: expected steps to be a positive integer, got 0'));
     expect(() => stepLR(1, 2.5)).toThrow(new RangeError('stepLR: expected stepSize to be a positive integer, got 2.5'));
     expect(() => cosineLR(1, 10, NaN)).toThrow(new RangeError('cosineLR: expected minLr to be finite and ≥ 0, got NaN'));
-    expect(() => cosineLR('1' as unknown as number, 10)).toThrow(new TypeError('cosineLR: expected lr to be a number, got string "1"'));
+    expect(() => cosineLR('1' as unknown as number, 10)).toThrow(new TypeError('cosineLR: expected lr to be finite and ≥ 0, got string "1"'));
   });
 
   it('rejects a step that is not a whole number ≥ 0', () => {
     const s = linearLR(1, 0.1, 100);
     expect(() => s(-1)).toThrow(new RangeError('linearLR: expected the step to be a whole number ≥ 0, got -1'));
     expect(() => s(1.5)).toThrow(RangeError);
-    expect(() => s('3' as unknown as number)).toThrow(new TypeError('linearLR: expected the step to be a number, got string "3"'));
+    expect(() => s('3' as unknown as number)).toThrow(new TypeError('linearLR: expected the step to be a whole number ≥ 0, got string "3"'));
   });
 });

@@ -1,0 +1,243 @@
+import { MAX_LABELS, TraceError, Value, compileStep, noGrad, opText, topo, type CompiledStep, type ValueLike } from '@ugrad/engine';
+import { describe } from '@ugrad/engine/internal';
+import { l2 } from './losses.js';
+import { sum } from '@ugrad/engine';
+import type { Module } from './module.js';
+import type { ResolvedLoss, TrainingMode } from './options.js';
+
+// How a Trainer turns a batch into a loss and gradients: one interface, an
+// eager and a compiled implementation, chosen once and cross-checked.
+
+/** A model a Trainer can train: rows of numbers in, a row of Values out. */
+export type Model = Module<readonly ValueLike[], Value[]>;
+
+/**
+ * @internal A training set as a batch step reads it: rows, the loss's targets
+ * (labels converted by the loss table), and each target as the row a compiled
+ * step takes (crossEntropy: one-hot).
+ */
+export interface Prepared {
+  X: number[][];
+  y: number[];
+  rows: number[][];
+}
+
+/** @internal What a batch step computes over some rows of a prepared set. */
+export interface BatchResult {
+  /** The loss with the penalty terms. */
+  loss: number;
+  /** The model's outputs, `width` numbers per row, one row after another (a reused buffer: read it before the next run). */
+  outputs: Float64Array;
+}
+
+/**
+ * @internal One batch → its loss and, with `grad`, each parameter's gradient
+ * (set, not added: the step zeroes them first). Eager and compiled steps agree
+ * on the loss bit for bit for the built-in losses, and on gradients to rounding.
+ */
+export interface BatchStep {
+  readonly mode: TrainingMode;
+  run(data: Prepared, rows: readonly number[] | null, grad: boolean): BatchResult;
+}
+
+/** @internal What both implementations need. */
+export interface StepContext {
+  model: Model;
+  params: Value[];
+  loss: ResolvedLoss;
+  /** Weights of the penalties l2·Σp² and l1·Σ|p| over `params`. */
+  l2: number;
+  l1: number;
+  width: number;
+  inputs: number;
+  /** Zeroes every gradient the step writes (the model's, and the optimizer's parameters). */
+  zeroGrad: () => void;
+  /** The step and epoch being computed, for errors. */
+  position: () => { step: number; epoch: number };
+}
+
+/** @internal The eager graph: forward each row, the loss, backward. Names what went non-finite. */
+export class EagerStep implements BatchStep {
+  readonly mode = 'eager';
+  readonly #c: StepContext;
+  #out = new Float64Array(0);
+
+  constructor(context: StepContext) {
+    this.#c = context;
+  }
+
+  run(data: Prepared, rows: readonly number[] | null, grad: boolean): BatchResult {
+    const c = this.#c;
+    const pick = rows ?? data.X.map((_, i) => i);
+    const forward = () => {
+      const outputs = pick.map((i) => c.model.forward(data.X[i]!));
+      return { outputs, loss: objective(c, outputs, pick.map((i) => data.y[i]!)) };
+    };
+    const { outputs, loss } = grad ? forward() : noGrad(forward);
+    if (grad) {
+      if (!Number.isFinite(loss.data)) throw new NonFiniteError('loss', loss.data, c.position(), firstNonFinite(loss, c));
+      c.zeroGrad();
+      loss.backward();
+      // A non-finite gradient would poison every weight it touches; stop before the update.
+      const bad = c.params.findIndex((p) => !Number.isFinite(p.grad));
+      if (bad >= 0) throw new NonFiniteError('gradient', c.params[bad]!.grad, c.position(), nameOf(c, c.params[bad]!));
+    }
+    if (this.#out.length < pick.length * c.width) this.#out = new Float64Array(pick.length * c.width);
+    const out = this.#out;
+    outputs.forEach((row, s) => row.forEach((v, j) => { out[s * c.width + j] = v.data; }));
+    return { loss: loss.data, outputs: out };
+  }
+}
+
+/** @internal A compiled step; a non-finite loss or gradient is redone eagerly, whose error names the op. */
+export class CompiledBatchStep implements BatchStep {
+  readonly mode = 'compiled';
+  readonly #step: CompiledStep;
+  readonly #c: StepContext;
+  readonly #eager: EagerStep;
+  #out = new Float64Array(0);
+
+  constructor(step: CompiledStep, context: StepContext, eager: EagerStep) {
+    this.#step = step;
+    this.#c = context;
+    this.#eager = eager;
+  }
+
+  run(data: Prepared, rows: readonly number[] | null, grad: boolean): BatchResult {
+    const c = this.#c;
+    // A custom loss is compiled per label (numbers); a built-in one takes target rows.
+    const targets: (number | number[])[] = c.loss.spec === null ? data.y : data.rows;
+    const X = rows === null ? data.X : rows.map((i) => data.X[i]!);
+    const Y = rows === null ? targets : rows.map((i) => targets[i]!);
+    if (this.#out.length < X.length * c.width) this.#out = new Float64Array(X.length * c.width);
+    if (grad) c.zeroGrad();
+    const loss = grad ? this.#step.step(X, Y, this.#out) : this.#step.evaluate(X, Y, this.#out);
+    // The eager graph has the same forward values and can name the op that went non-finite.
+    if (grad && (!Number.isFinite(loss) || c.params.some((p) => !Number.isFinite(p.grad)))) return this.#eager.run(data, rows, grad);
+    return { loss, outputs: this.#out };
+  }
+
+  /** Re-traces in the model's current mode; throws a TraceError if the graph differs from the one compiled. */
+  check(): void {
+    this.#step.check();
+  }
+}
+
+/**
+ * @internal The compiled step for a context, checked against the eager graph
+ * on up to 32 rows spread over `data`: each output bit for bit (a model that
+ * computes with its inputs as numbers traces without an error but replays
+ * wrong), and the loss (bit for bit for the built-in losses, to 1e-12
+ * relative for a custom one, which must be a mean of per-sample terms).
+ * Throws a TraceError when it does not apply.
+ */
+export function compileBatchStep(c: StepContext, data: Prepared, eager: EagerStep): CompiledBatchStep {
+  const { model, params, loss } = c;
+  const extra = c.l2 === 0 && c.l1 === 0 ? {} : { extra: () => penalty(c) };
+  let step: CompiledStep;
+  if (loss.spec !== null) {
+    const spec = loss.spec;
+    // Targets as Values: one program serves every label.
+    step = compileStep({ params, inputs: c.inputs, targets: data.rows[0]!.length, ...extra, sample: (x, t) => { const o = model.forward(x); return { loss: spec.sample(o, t), outputs: o }; } });
+  } else {
+    const labels = new Set(data.y).size;
+    // found before tracing as many programs as it takes
+    if (labels > MAX_LABELS) throw new TraceError(`the training set has ${labels} distinct targets; a compiled step takes at most ${MAX_LABELS} (one program each)`);
+    step = compileStep({ params, inputs: c.inputs, labels: true, ...extra, sample: (x, [t]) => { const o = model.forward(x); return { loss: checkLoss(loss.fn([o], [t!])), outputs: o }; } });
+  }
+  const compiled = new CompiledBatchStep(step, c, eager);
+  const n = data.X.length, k = Math.min(n, 32);
+  // Every row with a distinct label among them too, so a labels program exists for each before the first step.
+  const rows = loss.spec === null ? [...new Map(data.y.map((v, i) => [v, i])).values()] : [];
+  const sample = [...new Set([...Array.from({ length: k }, (_, j) => Math.floor((j * n) / k)), ...rows])];
+  const got = compiled.run(data, sample, false);
+  const gotOutputs = Float64Array.from(got.outputs.subarray(0, sample.length * c.width));
+  const want = eager.run(data, sample, false);
+  for (let s = 0; s < sample.length; s++) {
+    for (let j = 0; j < c.width; j++) {
+      const a = gotOutputs[s * c.width + j]!, b = want.outputs[s * c.width + j]!;
+      // ±0 are the same output (issue: a custom graph may round a zero either way).
+      if (!(a === b || Object.is(a, b))) {
+        throw new TraceError(`the compiled model gave ${a} where model.forward gave ${b} (training sample ${sample[s]}, output ${j}); it may compute with its inputs as numbers (x[0] * x[1], x[0] > 0), which a trace cannot follow: use Value ops`);
+      }
+    }
+  }
+  const tolerance = loss.spec === null ? 1e-12 : 0;
+  if (!(got.loss === want.loss || Object.is(got.loss, want.loss) || Math.abs(got.loss - want.loss) <= tolerance * Math.max(Math.abs(got.loss), Math.abs(want.loss)))) {
+    throw new TraceError(`the compiled loss, ${got.loss}, differs from the loss function's, ${want.loss}, on the training set; a compiled loss must be the mean over samples of a per-sample term`);
+  }
+  return compiled;
+}
+
+// The loss as minimised: the data loss plus the penalty.
+function objective(c: StepContext, outputs: Value[][], y: number[]): Value {
+  const loss = checkLoss(c.loss.fn(outputs, y));
+  return c.l2 === 0 && c.l1 === 0 ? loss : loss.add(penalty(c));
+}
+
+// micrograd's `alpha * sum(p*p for p in model.parameters())`, and its L1 sibling l1·Σ|p|.
+function penalty(c: StepContext): Value {
+  const terms: Value[] = [];
+  if (c.l2 !== 0) terms.push(l2(c.params).mul(c.l2));
+  if (c.l1 !== 0) terms.push(sum(c.params.map((p) => p.abs())).mul(c.l1));
+  return terms.length === 1 ? terms[0]! : terms[0]!.add(terms[1]!);
+}
+
+/**
+ * Thrown by a training step when the loss, a gradient or an updated weight is
+ * not finite, before anything is lost: the weights are those of the last
+ * finite step. Its fields say what went wrong, for pages and callers that
+ * show it in their own words; the message says it in full.
+ */
+export class NonFiniteError extends Error {
+  /** Always `'NonFiniteError'`. */
+  override name = 'NonFiniteError';
+  /** What became non-finite: the batch's loss, a parameter's gradient, or a weight after the update. */
+  readonly quantity: 'loss' | 'gradient' | 'weight';
+  /** The value it became: NaN, Infinity or -Infinity. */
+  readonly value: number;
+  /** The step (from 0) and epoch it happened in. */
+  readonly step: number;
+  readonly epoch: number;
+  /** Where: the first op that gave a non-finite value (`'*' of 1e+200 and 1e+200 gave Infinity`) for the loss, the parameter's name otherwise; null if unknown. */
+  readonly origin: string | null;
+
+  constructor(quantity: 'loss' | 'gradient' | 'weight', value: number, at: { step: number; epoch: number }, origin: string | null) {
+    const when = `at step ${at.step} (epoch ${at.epoch})`;
+    super(quantity === 'loss' ? `fit: loss became ${value} ${when}${origin === null ? '' : `; first non-finite value: ${origin}`}`
+      : quantity === 'gradient' ? `fit: the gradient of parameter "${origin}" became ${value} ${when}`
+      : `fit: the update ${when} made ${origin === null ? 'a parameter' : `parameter "${origin}"`} ${value}; the weights are left at their last finite values (try a lower learning rate)`);
+    this.quantity = quantity;
+    this.value = value;
+    this.step = at.step;
+    this.epoch = at.epoch;
+    this.origin = origin;
+  }
+}
+
+function checkLoss(loss: unknown): Value {
+  if (!(loss instanceof Value)) throw new TypeError(`fit: expected the loss function to return a Value, got ${describe(loss)}`);
+  return loss;
+}
+
+function nameOf(c: StepContext, p: Value): string {
+  return c.model.namedParameters().find(([, q]) => q === p)?.[0] ?? 'a parameter';
+}
+
+/**
+ * Where a non-finite value first appeared in the graph of `root`: the first
+ * node in forward order that is non-finite while its inputs are finite,
+ * e.g. `'log' of -0.5 gave NaN`, or a non-finite leaf (a parameter, named).
+ */
+function firstNonFinite(root: Value, c: StepContext): string | null {
+  const leaf = (v: Value): string => {
+    const name = c.params.includes(v) ? nameOf(c, v) : null;
+    return name !== null ? `parameter "${name}" = ${v.data}` : `a constant ${v.data}`;
+  };
+  // topo lists users before their inputs; reversed, every input comes before the ops that use it.
+  for (const v of topo(root).reverse()) {
+    for (const ch of v.children) if (ch.op === '' && !Number.isFinite(ch.data)) return leaf(ch);
+    if (!Number.isFinite(v.data)) return `'${opText(v)}' of ${v.children.map((ch) => ch.data).join(' and ')} gave ${v.data}`;
+  }
+  return root.op === '' ? leaf(root) : null;
+}

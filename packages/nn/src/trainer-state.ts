@@ -1,0 +1,67 @@
+import { arrayOf, count, finite, nullable, num, object, oneOf, shape, whole, withContext, type Check } from '@ugrad/engine/internal';
+import { EarlyStopping, EpochTotals, checkEpochInfo, checkStepInfo, type EarlyStoppingState, type EpochInfo, type EpochTotalsState, type StepInfo } from './callbacks.js';
+import type { Rng } from './random.js';
+import { scheduleFromSpec, type ScheduleSpec } from './schedule.js';
+
+// The saved-trainer-state format: what a Trainer writes into a checkpoint so a
+// resumed run ends bit-identical to an uninterrupted one, and its check.
+
+/** Why training stopped. */
+export type StopReason = 'completed' | 'callback' | 'earlyStopping' | 'targetLoss';
+
+/** Every step and epoch so far, and why training stopped (`null` while it can go on). */
+export interface History {
+  steps: StepInfo[];
+  epochs: EpochInfo[];
+  stopReason: StopReason | null;
+}
+
+/** Everything a {@link Trainer} needs to resume bit-identically: plain JSON, kept in checkpoints. */
+export interface TrainerState {
+  /** Steps taken. */
+  step: number;
+  /** Epochs completed. */
+  epoch: number;
+  /** Batches taken in the current epoch. */
+  batch: number;
+  batchSize: number;
+  /** The current epoch's order of the training rows. */
+  order: number[];
+  rng: ReturnType<Rng['state']>;
+  /** The schedule's spec, or null for none or a plain function; a loading trainer adopts a saved spec. */
+  schedule: ScheduleSpec | null;
+  /** The current epoch so far (see EpochTotals). */
+  totals: EpochTotalsState;
+  /** The early-stopping rule's best loss and wait (see EarlyStopping). */
+  earlyStopping: EarlyStoppingState;
+  history: History;
+}
+
+const STOP_REASONS = ['completed', 'callback', 'earlyStopping', 'targetLoss'] as const;
+
+// seedrandom's ARC4 state, and the spare normal of Box–Muller.
+const byte = num('an integer in [0, 255]', (b) => Number.isInteger(b) && b >= 0 && b <= 255);
+const rngState: Check<ReturnType<Rng['state']>> = shape({ arc4: shape({ i: byte, j: byte, S: arrayOf(byte, { length: 256 }) }), spare: nullable(finite) });
+
+const scheduleSpec: Check<ScheduleSpec> = (x, where, what) => {
+  try {
+    return scheduleFromSpec(object(x, where, what) as unknown as ScheduleSpec).spec;
+  } catch (err) {
+    throw withContext(err, `${where}: ${what}: `);
+  }
+};
+
+/**
+ * @internal Checks that `x` has the shape of a {@link TrainerState}, every
+ * field named in errors as `${what}.field`; returns a copy holding only the known fields.
+ */
+export function checkTrainerState(x: unknown, where: string, what: string): TrainerState {
+  const s = shape({
+    step: whole, epoch: whole, batch: whole, batchSize: count, order: arrayOf(whole), rng: rngState,
+    schedule: nullable(scheduleSpec), totals: EpochTotals.check, earlyStopping: EarlyStopping.check,
+    history: shape({ steps: arrayOf(checkStepInfo), epochs: arrayOf(checkEpochInfo), stopReason: nullable(oneOf(STOP_REASONS)) }),
+  })(x, where, what);
+  if (s.history.steps.length !== s.step) throw new RangeError(`${where}: expected ${what}.history.steps to have one entry per step taken (${s.step}), got ${s.history.steps.length}`);
+  if (s.history.epochs.length !== s.epoch) throw new RangeError(`${where}: expected ${what}.history.epochs to have one entry per epoch completed (${s.epoch}), got ${s.history.epochs.length}`);
+  return s;
+}

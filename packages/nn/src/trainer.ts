@@ -1,0 +1,418 @@
+import { TraceError, Value, noGrad } from '@ugrad/engine';
+import { describe, finite, typeError, withContext } from '@ugrad/engine/internal';
+import { CompiledBatchStep, EagerStep, NonFiniteError, compileBatchStep, type BatchStep, type Model, type Prepared, type StepContext } from './batch.js';
+import { EarlyStopping, EpochTotals, type EpochInfo, type StepInfo } from './callbacks.js';
+import { trainTestSplit, type Dataset } from './datasets.js';
+import { checkLabelsFor, countCorrect, type AccuracyRule } from './losses.js';
+import { Module } from './module.js';
+import { Optimizer, SGD, clipGradNorm } from './optim.js';
+import { parseFitOptions, type FitOptions, type ResolvedLoss, type TrainingMode } from './options.js';
+import { Rng } from './random.js';
+import { scheduleFromSpec, type Schedule } from './schedule.js';
+import { checkTrainerState, type History, type TrainerState } from './trainer-state.js';
+
+// The training loop. It must run in a browser: no `node:` imports, timing by performance.now().
+
+/** A loss (with the l2 term) and, when tracked, an accuracy. */
+export interface Evaluation {
+  loss: number;
+  accuracy?: number;
+}
+
+/**
+ * A training run taken one step at a time, for callers that interleave
+ * training with other work (a browser redrawing between slices). `fit` is
+ * `while (!trainer.done) trainer.step()`.
+ *
+ * The constructor checks every option and the data first, then puts the
+ * model in training mode and, unless `options.compile` says otherwise,
+ * compiles the step ({@link mode}). Errors from options, data and the loss
+ * start with `fit:` whichever way it is run.
+ *
+ * @example
+ * const trainer = new Trainer(model, data, { loss: 'hinge', lr: 0.1, epochs: 50 });
+ * function frame() {
+ *   for (let i = 0; i < 5 && !trainer.done; i++) trainer.step();
+ *   if (!trainer.done) requestAnimationFrame(frame);
+ * }
+ */
+export class Trainer {
+  /** The model trained, in training mode from construction on. */
+  readonly model: Model;
+  /** `options.optimizer`, or the default SGD over the model's parameters; its `lr` follows the schedule. */
+  readonly optimizer: Optimizer;
+  /** The samples trained on (after a validation split), their labels as the loss takes them (hinge: 0/1 → ±1). */
+  readonly data: Dataset;
+  /** The validation set, or null. */
+  readonly validation: Dataset | null;
+  readonly #loss: ResolvedLoss;
+  readonly #width: number;
+  readonly #rule: AccuracyRule | null;
+  readonly #train: Prepared;
+  readonly #val: Prepared | null;
+  readonly #params: Value[];
+  readonly #batchSize: number;
+  readonly #shuffle: boolean;
+  readonly #total: number;
+  readonly #clip: number | null;
+  readonly #targetLoss: number | null;
+  readonly #onStep: FitOptions['onStep'] | null;
+  readonly #onEpoch: FitOptions['onEpoch'] | null;
+  readonly #early: EarlyStopping | null;
+  readonly #totals = new EpochTotals();
+  readonly #context: StepContext;
+  readonly #eager: EagerStep;
+  #schedule: ((step: number) => number) | null;
+  // The step for training, and the one for evaluation in eval mode (undefined until first needed).
+  #stepper: BatchStep;
+  #evalStepper: BatchStep | undefined;
+  #eagerReason: string | null;
+  #rng: Rng;
+  #step = 0;
+  #epoch = 0;
+  #batch = 0;
+  #order: number[];
+  #history: History = { steps: [], epochs: [], stopReason: null };
+  // The weights before the update in progress, to put back if it overflows.
+  #before = new Float64Array(0);
+
+  constructor(model: Model, data: Dataset, options: FitOptions) {
+    const where = 'fit';
+    if (!(model instanceof Module)) throw typeError(where, 'model', 'a Module', model);
+    const o = parseFitOptions(where, options, false);
+    this.#early = o.earlyStopping === undefined ? null : new EarlyStopping(o.earlyStopping, o.validation !== undefined, where, 'options.earlyStopping');
+    const all = checkRows(data, where, 'data');
+    const given = typeof o.validation === 'object' ? checkRows(o.validation, where, 'options.validation', all.X[0]!.length) : null;
+    const n = all.X.length;
+    const nVal = typeof o.validation === 'number' ? Math.round(o.validation * n) : 0;
+    if (typeof o.validation === 'number' && (nVal === 0 || nVal === n)) {
+      throw new RangeError(`${where}: expected options.validation to leave rows for both sets, got ${o.validation} of ${n} rows, which leaves ${nVal === 0 ? 'the validation' : 'the training'} set empty`);
+    }
+    const nTrain = n - nVal;
+    if (o.batchSize !== undefined && o.batchSize > nTrain) throw new RangeError(`${where}: expected options.batchSize to be at most the number of training samples (${nTrain}), got ${o.batchSize}`);
+
+    // The model's output width, probed on the first row; then the labels against the loss.
+    let probe: unknown;
+    try {
+      probe = noGrad(() => model.forward(all.X[0]!));
+    } catch (err) {
+      throw withContext(err, `${where}: the model cannot take data.X[0]: `);
+    }
+    if (!Array.isArray(probe) || probe.length === 0 || !probe.every((v) => v instanceof Value)) {
+      throw new TypeError(`${where}: expected model.forward to return a non-empty array of Values (as MLP and Layer do), got ${describe(probe)}`);
+    }
+    const width = probe.length;
+    const loss = o.loss;
+    if (loss.spec !== null && !loss.spec.outputs.ok(width)) throw new RangeError(`${where}: the ${loss.name} loss needs ${loss.spec.outputs.text}, but the model gives ${width}`);
+    this.#loss = loss;
+    this.#width = width;
+    const full = this.#targets(all, where, 'data');
+    this.#rule = this.#accuracyRule(full.y, o.accuracy, where);
+    if (given !== null) this.#targets(given, where, 'options.validation');
+    const params = model.parameters();
+    const own = new Set(params);
+    if (o.optimizer !== undefined && !o.optimizer.params.some((p) => own.has(p))) {
+      throw new RangeError(`${where}: expected options.optimizer to hold some of the model's parameters, got one holding none of them`);
+    }
+
+    // Everything is checked: from here on, state changes.
+    this.model = model;
+    this.#params = params;
+    this.#rng = o.rng ?? new Rng(o.seed ?? 0);
+    if (typeof o.validation === 'number') {
+      const split = trainTestSplit(full, { testFraction: o.validation, rng: this.#rng });
+      [this.data, this.validation] = [split.train, split.test];
+    } else {
+      [this.data, this.validation] = [full, given === null ? null : this.#targets(given, where, 'options.validation')];
+    }
+    this.#train = this.#prepare(this.data);
+    this.#val = this.validation === null ? null : this.#prepare(this.validation);
+    this.#batchSize = o.batchSize ?? nTrain;
+    this.#shuffle = o.shuffle ?? this.#batchSize < nTrain;
+    this.#order = range(nTrain);
+    this.#total = o.epochs !== undefined ? o.epochs * this.#batchesPerEpoch : o.steps ?? Infinity;
+    this.#schedule = o.schedule ?? null;
+    this.optimizer = o.optimizer ?? new SGD(params, o.lr === undefined ? {} : { lr: o.lr });
+    this.#clip = o.clipGradNorm ?? null;
+    this.#targetLoss = o.targetLoss ?? null;
+    this.#onStep = (o.onStep as FitOptions['onStep']) ?? null;
+    this.#onEpoch = (o.onEpoch as FitOptions['onEpoch']) ?? null;
+    this.#context = {
+      model, params, loss, l2: o.l2, l1: o.l1, width, inputs: all.X[0]!.length,
+      zeroGrad: () => { for (const p of params) p.grad = 0; this.optimizer.zeroGrad(); },
+      position: () => ({ step: this.#step, epoch: this.#epoch }),
+    };
+    this.#eager = new EagerStep(this.#context);
+    model.train();
+    [this.#stepper, this.#eagerReason] = this.#choose(o.compile);
+  }
+
+  /** How steps are computed: `'compiled'`, or `'eager'` (then {@link eagerReason} says why). */
+  get mode(): TrainingMode {
+    return this.#stepper.mode;
+  }
+
+  /** Why steps are computed eagerly, e.g. the message of the `TraceError` compiling met; null when compiled. */
+  get eagerReason(): string | null {
+    return this.#eagerReason;
+  }
+
+  /** Everything so far; `stopReason` is set once training has stopped. */
+  get history(): History {
+    return this.#history;
+  }
+
+  /** Steps taken so far. */
+  get stepCount(): number {
+    return this.#step;
+  }
+
+  /** Epochs completed so far. */
+  get epoch(): number {
+    return this.#epoch;
+  }
+
+  /** True once training has stopped or used up its epochs or steps. */
+  get done(): boolean {
+    return this.#history.stopReason !== null || this.#step >= this.#total;
+  }
+
+  get #batchesPerEpoch(): number {
+    return Math.ceil(this.data.X.length / this.#batchSize);
+  }
+
+  /**
+   * One optimizer step on the next batch: forward, loss, backward, clipping,
+   * update. At the end of an epoch it also evaluates the validation set and
+   * checks early stopping. Then the callbacks run, and the stop conditions.
+   * Throws if the loss, a gradient or an updated weight is not finite; the
+   * model then keeps its last finite weights.
+   */
+  step(): StepInfo {
+    if (this.done) throw new Error(`Trainer.step: training has stopped (${this.#history.stopReason ?? 'completed'}) after ${this.#step} steps; make a new Trainer to train on`);
+    const start = performance.now();
+    const n = this.data.X.length;
+    if (this.#batch === 0) this.#order = this.#shuffle ? this.#rng.shuffle(range(n)) : range(n);
+    const rows = this.#order.slice(this.#batch * this.#batchSize, (this.#batch + 1) * this.#batchSize);
+    const k = this.#step;
+    if (this.#schedule !== null) this.optimizer.lr = this.#schedule(k);
+    const lr = this.optimizer.lr;
+    const { loss, outputs } = this.#stepper.run(this.#train, rows, true);
+    const correct = this.#rule === null ? 0 : countCorrect(this.#rule, outputs, this.#width, rows.map((i) => this.#train.y[i]!));
+    if (this.#clip !== null) clipGradNorm(this.#params, this.#clip);
+    this.#update();
+    const ms = performance.now() - start;
+
+    const info: StepInfo = { step: k, epoch: this.#epoch, loss, ...(this.#rule === null ? {} : { accuracy: correct / rows.length }), lr, ms };
+    this.#history.steps.push(info);
+    this.#step++;
+    this.#batch++;
+    this.#totals.add(loss, correct, rows.length, ms);
+    const epochInfo = this.#batch === this.#batchesPerEpoch ? this.#endEpoch(lr) : null;
+
+    // The callbacks see a finished step and epoch, so a checkpoint saved inside one resumes from here.
+    const h = this.#history;
+    if (this.#onStep?.(info, this) === false) this.stop();
+    if (epochInfo !== null && h.stopReason === null && this.#onEpoch?.(epochInfo, this) === false) this.stop();
+    if (h.stopReason === null) {
+      if (this.#targetLoss !== null && loss <= this.#targetLoss) h.stopReason = 'targetLoss';
+      else if (epochInfo !== null && this.#early !== null && this.#early.state.wait >= this.#early.patience) h.stopReason = 'earlyStopping';
+      else if (this.#step >= this.#total) h.stopReason = 'completed';
+    }
+    return info;
+  }
+
+  /** Stops training: `done` becomes true and `history.stopReason` `'callback'` (unless it had stopped already). */
+  stop(): void {
+    this.#history.stopReason ??= 'callback';
+  }
+
+  /**
+   * The loss (with the l2 term, as in training) and accuracy of the model on
+   * `data`, by default the validation set, or the training set without one.
+   * Runs in eval mode without building a graph, compiled where training is.
+   */
+  evaluate(data?: Dataset): Evaluation {
+    if (data === undefined) return this.#evaluate(this.#val ?? this.#train);
+    const where = 'Trainer.evaluate';
+    return this.#evaluate(this.#prepare(this.#targets(checkRows(data, where, 'data', this.#context.inputs), where, 'data')));
+  }
+
+  /** The trainer's position, generator, schedule, and history, as plain JSON (see {@link TrainerState}). */
+  stateDict(): TrainerState {
+    const h = this.#history;
+    return {
+      step: this.#step,
+      epoch: this.#epoch,
+      batch: this.#batch,
+      batchSize: this.#batchSize,
+      order: [...this.#order],
+      rng: this.#rng.state(),
+      schedule: this.#schedule !== null && 'spec' in this.#schedule ? (this.#schedule as Schedule).spec : null,
+      totals: { ...this.#totals.state },
+      earlyStopping: this.#early === null ? { best: null, wait: 0 } : { ...this.#early.state },
+      history: { steps: h.steps.map((s) => ({ ...s })), epochs: h.epochs.map((e) => ({ ...e })), stopReason: h.stopReason },
+    };
+  }
+
+  /**
+   * Restores a `stateDict()` (the model and optimizer have their own). It is
+   * checked first, also against this trainer's data and batch size, so a bad
+   * state changes nothing. The trainer continues with the saved generator
+   * (not the `rng` it was given) and adopts a saved schedule spec.
+   */
+  loadStateDict(state: TrainerState): void {
+    this._prepareLoad(checkTrainerState(state, 'Trainer.loadStateDict', 'state'), 'Trainer.loadStateDict', 'state')();
+  }
+
+  /** @internal Checks a structurally valid state against this trainer; returns a function that applies it and cannot fail. */
+  _prepareLoad(s: TrainerState, where: string, what: string): () => void {
+    const n = this.data.X.length;
+    if (s.batchSize !== this.#batchSize) throw new RangeError(`${where}: expected ${what}.batchSize to be this trainer's batch size, ${this.#batchSize}, got ${s.batchSize}`);
+    if (s.order.length !== n) throw new RangeError(`${where}: expected ${what}.order to order this trainer's ${n} training samples, got ${s.order.length} entries`);
+    const seen = new Uint8Array(n);
+    s.order.forEach((i, j) => {
+      if (!(i < n) || seen[i]) throw new RangeError(`${where}: expected ${what}.order to be a permutation of 0…${n - 1}, got ${i} at ${what}.order[${j}]`);
+      seen[i] = 1;
+    });
+    if (s.batch >= this.#batchesPerEpoch) throw new RangeError(`${where}: expected ${what}.batch to be less than the ${this.#batchesPerEpoch} batches of an epoch, got ${s.batch}`);
+    const schedule = s.schedule === null ? this.#schedule : scheduleFromSpec(s.schedule);
+    const rng = Rng.fromState(s.rng);
+    return () => {
+      this.#step = s.step;
+      this.#epoch = s.epoch;
+      this.#batch = s.batch;
+      this.#order = [...s.order];
+      this.#rng = rng;
+      this.#schedule = schedule;
+      this.#totals.state = { ...s.totals };
+      if (this.#early !== null) this.#early.state = { ...s.earlyStopping };
+      this.#history = { steps: s.history.steps.map((x) => ({ ...x })), epochs: s.history.epochs.map((x) => ({ ...x })), stopReason: s.history.stopReason };
+    };
+  }
+
+  // The optimizer's step; if it leaves a weight non-finite (an update that
+  // overflows), every weight goes back to where it was and the step throws.
+  #update(): void {
+    const params = this.optimizer.params;
+    if (this.#before.length !== params.length) this.#before = new Float64Array(params.length);
+    const before = this.#before;
+    for (let i = 0; i < params.length; i++) before[i] = params[i]!.data;
+    this.optimizer.step();
+    let bad = -1;
+    for (let i = 0; i < params.length && bad < 0; i++) if (!Number.isFinite(params[i]!.data)) bad = i;
+    if (bad < 0) return;
+    const value = params[bad]!.data;
+    params.forEach((p, i) => { p.data = before[i]!; });
+    const name = this.model.namedParameters().find(([, p]) => p === params[bad])?.[0];
+    throw new NonFiniteError('weight', value, { step: this.#step, epoch: this.#epoch }, name ?? null);
+  }
+
+  // The compiled step unless options.compile rules it out, and why not.
+  #choose(compile: 'auto' | boolean): [BatchStep, string | null] {
+    if (compile === false) return [this.#eager, 'options.compile is false'];
+    if (this.#loss.spec === null && compile !== true) return [this.#eager, 'a custom loss function is compiled only with options.compile: true'];
+    try {
+      return [compileBatchStep(this.#context, this.#train, this.#eager), null];
+    } catch (err) {
+      if (compile !== true) return [this.#eager, err instanceof Error ? err.message : String(err)];
+      if (!(err instanceof TraceError)) throw err;
+      throw new TraceError(`fit: could not compile the training step (options.compile is true; 'auto' would train eagerly): ${err.message}`, { cause: err });
+    }
+  }
+
+  // Evaluation runs in eval mode: the training step itself when the model
+  // traces the same graph there (an MLP does), else one compiled in eval mode,
+  // else eager. Evaluation falls back quietly, even with compile: true, which is about training.
+  #evalStep(): BatchStep {
+    if (this.#evalStepper !== undefined) return this.#evalStepper;
+    const training = this.#stepper;
+    if (!(training instanceof CompiledBatchStep)) return (this.#evalStepper = this.#eager);
+    try {
+      training.check();
+      return (this.#evalStepper = training);
+    } catch {
+      try {
+        return (this.#evalStepper = compileBatchStep(this.#context, this.#train, this.#eager));
+      } catch {
+        return (this.#evalStepper = this.#eager);
+      }
+    }
+  }
+
+  #evaluate(data: Prepared): Evaluation {
+    const wasTraining = this.model.training;
+    this.model.eval();
+    try {
+      const { loss, outputs } = this.#evalStep().run(data, null, false);
+      return this.#rule === null ? { loss } : { loss, accuracy: countCorrect(this.#rule, outputs, this.#width, data.y) / data.y.length };
+    } finally {
+      this.model.train(wasTraining);
+    }
+  }
+
+  #endEpoch(lr: number): EpochInfo {
+    const start = performance.now();
+    const t = this.#totals.state;
+    const val = this.#val === null ? null : this.#evaluate(this.#val);
+    const info: EpochInfo = {
+      epoch: this.#epoch,
+      loss: t.loss,
+      ...(this.#rule === null ? {} : { accuracy: t.correct / t.count }),
+      ...(val === null ? {} : { valLoss: val.loss }),
+      ...(val?.accuracy === undefined ? {} : { valAccuracy: val.accuracy }),
+      lr,
+      ms: t.ms + (performance.now() - start),
+    };
+    this.#early?.update(info);
+    this.#history.epochs.push(info);
+    this.#epoch++;
+    this.#batch = 0;
+    this.#totals.reset();
+    return info;
+  }
+
+  // A dataset's labels as the loss takes them (the loss table's conversion), checked.
+  #targets(data: Dataset, where: string, what: string): Dataset {
+    const spec = this.#loss.spec;
+    return spec === null ? data : { X: data.X, y: spec.targets(data.y, this.#width, where, `${what}.y`) };
+  }
+
+  // How accuracy is counted, from the loss table (or, for a custom loss, by sign or argmax), with the labels checked for it.
+  #accuracyRule(y: readonly number[], wanted: boolean | undefined, where: string): AccuracyRule | null {
+    const spec = this.#loss.spec;
+    if (wanted === false || (wanted === undefined && spec !== null && !spec.accuracyByDefault)) return null;
+    if (wanted === undefined && spec === null) return null;
+    const rule: AccuracyRule | null = spec !== null ? spec.accuracy(y, this.#width) : this.#width === 1 ? { kind: 'threshold', at: 0 } : { kind: 'argmax' };
+    checkLabelsFor(rule ?? { kind: 'threshold', at: 0 }, y, this.#width, where, 'data.y', ' for accuracy');
+    return rule;
+  }
+
+  #prepare(data: Dataset): Prepared {
+    const spec = this.#loss.spec;
+    return { X: data.X, y: data.y, rows: spec === null ? [] : data.y.map((t) => spec.targetRow(t, this.#width)) };
+  }
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+// X: a non-empty array of equally long (`width`, or X[0]'s), non-empty rows of finite numbers; y: one finite number per row.
+function checkRows(data: unknown, where: string, what: string, width?: number): Dataset {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw typeError(where, what, 'a dataset { X, y }', data);
+  const { X, y } = data as Record<string, unknown>;
+  if (!Array.isArray(X)) throw typeError(where, `${what}.X`, 'an array of rows', X);
+  if (X.length === 0) throw new RangeError(`${where}: expected ${what}.X to have at least one row, got none`);
+  const w = width ?? (Array.isArray(X[0]) ? X[0].length : 0);
+  X.forEach((row: unknown, i) => {
+    if (!Array.isArray(row)) throw typeError(where, `${what}.X[${i}]`, 'an array of numbers', row);
+    if (width !== undefined && row.length !== width) throw new RangeError(`${where}: expected ${what}.X to have ${width} columns like the training data, got ${row.length}`);
+    if (row.length === 0 || row.length !== w) throw new RangeError(`${where}: expected ${what}.X[${i}] to have ${w || 'at least one'} columns like ${what}.X[0], got ${row.length}`);
+    for (let j = 0; j < row.length; j++) finite(row[j], where, `${what}.X[${i}][${j}]`);
+  });
+  if (!Array.isArray(y)) throw typeError(where, `${what}.y`, 'an array of numbers', y);
+  if (y.length !== X.length) throw new RangeError(`${where}: expected ${what}.y to have one label per row of ${what}.X (${X.length}), got ${y.length}`);
+  y.forEach((v: unknown, i) => finite(v, where, `${what}.y[${i}]`));
+  return { X: X as number[][], y: y as number[] };
+}

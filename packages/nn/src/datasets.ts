@@ -36,7 +36,8 @@ export interface ShuffleOptions extends GeneratorOptions {
 }
 
 // The option schemas: every key a generator takes, with its check and default.
-const GENERATOR = { n: withDefault(atLeast(1), 100), noise: withDefault(rate, 0), ...RANDOM_SCHEMA };
+/** @internal The options every generator takes (`n`, `noise`, `seed`, `rng`), for parseOptions. */
+export const GENERATOR = { n: withDefault(atLeast(1), 100), noise: withDefault(rate, 0), ...RANDOM_SCHEMA };
 const SHUFFLE = { ...GENERATOR, shuffle: withDefault(bool, true) };
 
 /**

@@ -15,7 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const DIST = path.join(here, 'dist');
 
-/** Bundles src/main.ts with the engine and nn (from their src/, via the @ugrad/source condition) into dist/. */
+/** Bundles src/main.ts with the engine and nn (from their src/, where the workspace's exports point) into dist/. */
 export async function build(): Promise<string> {
   await mkdir(DIST, { recursive: true });
   await esbuild.build({
@@ -25,7 +25,6 @@ export async function build(): Promise<string> {
     format: 'iife',
     platform: 'browser',
     target: 'es2022',
-    conditions: ['@ugrad/source'],
     sourcemap: 'linked',
     logLevel: 'warning',
   });

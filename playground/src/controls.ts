@@ -1,8 +1,8 @@
-import { ACTIVATIONS } from '@ugrad/nn';
-import { LOSSES } from './compat.js';
+import { ACTIVATIONS, LOSS_NAMES, type LossName } from '@ugrad/nn';
+import { lossFits } from './losses.js';
 import { CLASS_COLORS, css, valueRGB } from './colors.js';
 import { CLASSIFICATION, DATASETS, REGRESSION, generate, isRegression, type DatasetName } from './problems.js';
-import { LIMITS, OPTIMIZERS, REGULARIZERS, formatState, parseState, type Parsed, type State } from './state.js';
+import { LIMITS, OPTIMIZERS, REGULARIZERS, classCount, formatState, parseState, type Parsed, type State } from './state.js';
 
 // The page's form: each control is named by its URL key, so reading the controls goes
 // through the same parser as the link, and a typo gets the same notice.
@@ -27,7 +27,7 @@ export const flags = { showTest: input('showTest'), disc: input('disc') };
 
 const fill = (el: HTMLSelectElement, options: readonly string[]): void => el.replaceChildren(...options.map((o) => new Option(o, o)));
 fill(fields.act, ACTIVATIONS);
-fill(fields.loss, LOSSES);
+fill(fields.loss, LOSS_NAMES);
 fill(fields.opt, OPTIMIZERS);
 fill(fields.reg, REGULARIZERS);
 for (const key of ['classes', 'noise', 'n', 'test', 'batch', 'regRate', 'seed'] as const) {
@@ -54,8 +54,8 @@ export function writeControls(s: State): void {
   f.hidden.value = s.hidden.join(',');
   f.act.value = s.activation;
   f.loss.value = s.loss;
-  // A regression problem trains with mse only.
-  Array.from(f.loss.options).forEach((option) => (option.disabled = isRegression(s.data) && option.value !== 'mse'));
+  // Only the losses that can learn this problem, by the loss table.
+  Array.from(f.loss.options).forEach((option) => (option.disabled = !lossFits(option.value as LossName, classCount(s))));
   f.opt.value = s.optimizer;
   f.lr.value = String(s.lr);
   f.batch.value = String(s.batch);

@@ -1,5 +1,4 @@
-import { graphNodes, opText, type Value } from '@ugrad/engine';
-import { localGrads } from './compat.js';
+import { explain, graphNodes, opText, type Value } from '@ugrad/engine';
 
 // A computation graph copied out of the engine into plain numbers, the part of it that
 // flows through one neuron, and a layered left-to-right layout. Pure, so all three are
@@ -44,6 +43,8 @@ export interface GraphSnapshot {
   neurons: NeuronRef[];
   /** Equal for graphs of the same shape, so a layout can be reused while only numbers change. */
   shape: string;
+  /** The engine's nodes, by id: what {@link explainNode} asks the engine's op table about. */
+  values: readonly Value[];
 }
 
 /**
@@ -56,7 +57,7 @@ export function snapshot(root: Value, names: ReadonlyMap<Value, string>, neurons
   const ids = new Map(order.map((v, i) => [v, i]));
   const outs = new Map(neurons.map((n) => [n.out, n.name]));
   const nodes: GraphNode[] = order.map((v, id) => {
-    const locals = localGrads(v);
+    const locals = v.localGrads;
     const name = names.get(v) ?? outs.get(v) ?? '';
     const kind = id === 0 ? 'root' : v.op !== '' ? (outs.has(v) ? 'neuron' : 'op') : names.has(v) ? (/\.[wb]\d*$/.test(name) ? 'param' : 'input') : 'const';
     return {
@@ -67,7 +68,28 @@ export function snapshot(root: Value, names: ReadonlyMap<Value, string>, neurons
   });
   for (const node of nodes) for (const e of node.inputs) nodes[e.id]!.users.push({ id: node.id, local: e.local });
   const refs = neurons.map((n) => ({ name: n.name, layer: n.layer, out: ids.get(n.out)!, inputs: n.inputs.map((v) => ids.get(v)!) }));
-  return { nodes, neurons: refs, shape: shapeOf(nodes) };
+  return { nodes, neurons: refs, shape: shapeOf(nodes), values: order };
+}
+
+/** A node's name in the picture and the explanation: its own name, a constant's value, or `#id`. */
+export function nodeName(n: GraphNode): string {
+  if (n.kind === 'root') return 'loss';
+  // Constants by their value, as short as it reads exactly (1, -1, 0.5), else to 6 digits.
+  return n.name || (n.kind === 'const' ? String(Number(n.data.toPrecision(6))) : `#${n.id}`);
+}
+
+/**
+ * Node `id`'s op as math, with the picture's names filled in: its formula
+ * (`L0.n1 = tanh #7`) and each input's local derivative (`1 − L0.n1²`), from the
+ * engine's op table (`explain`). Null for a leaf, or for a node whose inputs are not
+ * all in this part of the graph (it has no names for them).
+ */
+export function explainNode(graph: GraphSnapshot, id: number): { formula: string; rules: string[] } | null {
+  const n = graph.nodes[id]!;
+  if (n.op === '' || n.hiddenInputs > 0) return null;
+  const [a, b] = n.inputs.map((e) => nodeName(graph.nodes[e.id]!));
+  const e = explain(graph.values[id]!, { ...(a === undefined ? {} : { a }), ...(b === undefined ? {} : { b }), out: nodeName(n) });
+  return e === null ? null : { formula: e.formula, rules: e.locals.map((l) => l.rule) };
 }
 
 function shapeOf(nodes: readonly GraphNode[]): string {
@@ -115,7 +137,7 @@ export function focus(graph: GraphSnapshot, index: number): GraphSnapshot {
     };
   });
   const refs = neurons.filter((n) => id.has(n.out)).map((n) => ({ ...n, out: id.get(n.out)!, inputs: n.inputs.filter((i) => id.has(i)).map((i) => id.get(i)!) }));
-  return { nodes: part, neurons: refs, shape: shapeOf(part) };
+  return { nodes: part, neurons: refs, shape: shapeOf(part), values: order.map((old) => graph.values[old]!) };
 }
 
 export interface Layout {

@@ -1,6 +1,5 @@
-import { formula, localRule } from './compat.js';
 import { fmt } from './fmt.js';
-import { layout, NODE_H, NODE_W, type GraphNode, type GraphSnapshot, type Layout } from './graph.js';
+import { explainNode, layout, nodeName, NODE_H, NODE_W, type GraphSnapshot, type Layout } from './graph.js';
 
 /** Beyond this many nodes a whole graph is a wall of boxes; the view then shows one neuron's part. */
 export const GRAPH_LIMIT = 400;
@@ -19,13 +18,6 @@ interface NodeEls {
   g: SVGGElement;
   data: SVGTextElement;
   grad: SVGTextElement;
-}
-
-/** A node's name in the picture and the explanation: its own name, a constant's value, or `#id`. */
-export function nodeName(n: GraphNode): string {
-  if (n.kind === 'root') return 'loss';
-  // Constants by their value, as short as it reads exactly (1, -1, 0.5), else to 6 digits.
-  return n.name || (n.kind === 'const' ? String(Number(n.data.toPrecision(6))) : `#${n.id}`);
 }
 
 /**
@@ -151,16 +143,16 @@ export class GraphView {
     const n = graph.nodes[sel]!;
     const ref = (id: number): string => `<button type="button" class="link" data-go="${id}">${esc(nodeName(graph.nodes[id]!))}</button>`;
     const parts: string[] = [];
-    const names = n.inputs.map((e) => nodeName(graph.nodes[e.id]!));
-    const whole = n.hiddenInputs === 0;
-    parts.push(`<h3>${esc(nodeName(n))}${n.op && whole ? ` = ${esc(formula(n.op, names))}` : n.op ? ` (an op ${esc(n.op)})` : ''}${n.kind === 'root' ? ' (the loss)' : ''}</h3>`);
+    // The op's math from the engine's op table, with this picture's names.
+    const math = explainNode(graph, sel);
+    parts.push(`<h3>${esc(nodeName(n))}${math !== null ? ` = ${esc(math.formula)}` : n.op ? ` (an op ${esc(n.op)})` : ''}${n.kind === 'root' ? ' (the loss)' : ''}</h3>`);
     parts.push(`<p>data v = ${fmt(n.data)} · grad ∂L/∂v = ${fmt(n.grad)}</p>`);
     if (n.inputs.length > 0) {
       parts.push('<p><b>Backward through this op:</b> local derivative × upstream grad = contribution to each input.</p>');
       parts.push('<table><tr><th>input</th><th>local ∂v/∂input</th><th>× upstream</th><th>= contribution</th></tr>');
       n.inputs.forEach((e, j) => {
         const input = graph.nodes[e.id]!;
-        const rule = whole ? `<br><span class="rule">${esc(localRule(n.op, j))}</span>` : '';
+        const rule = math !== null ? `<br><span class="rule">${esc(math.rules[j]!)}</span>` : '';
         parts.push(`<tr><th>${ref(e.id)} <small>(${fmt(input.data)})</small></th><td>${fmt(e.local)}${rule}</td><td>${fmt(n.grad)}</td><td>${fmt(e.local * n.grad)}</td></tr>`);
       });
       parts.push('</table>');

@@ -1,6 +1,5 @@
 import { compileStep, noGrad, type CompiledStep, type Value } from '@ugrad/engine';
-import type { MLP } from '@ugrad/nn';
-import { rebuild } from './compat.js';
+import { MLP } from '@ugrad/nn';
 import { FEATURE_NAMES, featureRow } from './problems.js';
 import type { Extent, Session } from './session.js';
 
@@ -57,7 +56,8 @@ export class GridJob {
 
   constructor(session: Session) {
     this.#session = session;
-    this.#frozen = rebuild(session.model);
+    // Same architecture (negativeSlope included); its weights are copied in at each start().
+    this.#frozen = MLP.fromConfig(session.model.config());
     this.#live = session.model.parameters();
     this.#params = this.#frozen.parameters();
     this.#width = session.model.nouts.reduce((a, b) => a + b, 0);

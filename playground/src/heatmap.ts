@@ -1,4 +1,3 @@
-import { readOutput } from './compat.js';
 import { CLASS_COLORS, VALUE_GRADIENT, classRGB, css, valueRGB, type RGB } from './colors.js';
 import { fmt } from './fmt.js';
 import { GRID, type Maps } from './grid.js';
@@ -133,7 +132,7 @@ export class MapCanvas {
       const row = new Float64Array(outs.length);
       for (let cell = 0; cell < GRID * GRID; cell++) {
         outs.forEach((o, j) => (row[j] = o[cell]!));
-        const { label, confidence } = readOutput(session.state.loss, row, 0, row.length);
+        const { label, confidence } = session.reader!(row, 0);
         put(cell, classRGB(label, discretize ? 0.65 : 0.12 + 0.6 * confidence));
       }
       this.#cells.getContext('2d')!.putImageData(img, 0, 0);

@@ -1,5 +1,4 @@
 import type { MLP } from '@ugrad/nn';
-import { readOutput } from './compat.js';
 import { classRGB, css, valueRGB, type RGB } from './colors.js';
 import { fmt } from './fmt.js';
 import { THUMB, shrink, type Maps } from './grid.js';
@@ -218,7 +217,7 @@ export class NetworkView {
     // A single-output classifier's node shows the class map, as the main map does.
     const out = shrink(maps.neurons[last]!);
     paint(this.#atlas, first + last, (cell) => {
-      const { label, confidence } = readOutput(session.state.loss, out, cell, 1);
+      const { label, confidence } = session.reader!(out, cell);
       return classRGB(label, discretize ? 0.65 : 0.12 + 0.6 * confidence);
     });
   }

@@ -1,4 +1,4 @@
-import { Rng, blobs, circles, moons, spiral, xor, type Dataset } from '@ugrad/nn';
+import { blobs, circles, gaussians, moons, plane, spiral, xor, type Dataset } from '@ugrad/nn';
 
 // The playground's problems: which datasets it offers, how each is generated, and the
 // input features a point (x₁, x₂) can be shown to the network as. Pure, no DOM.
@@ -54,48 +54,12 @@ export function generate(spec: DataSpec, seed: string): Dataset {
     // Centers on a circle instead of drawn from scikit-learn's [-10, 10] box: the
     // clusters then sit at the same scale as the other datasets and never overlap.
     case 'blobs': return blobs({ n, noise, centers: blobCenters(spec.classes), seed });
-    case 'plane': return plane(n, noise, new Rng(seed));
-    case 'gauss': return gaussians(n, noise, new Rng(seed));
+    case 'plane': return plane({ n, noise, seed });
+    case 'gauss': return gaussians({ n, noise, seed });
   }
 }
 
 /** The centers `blobs` uses for k classes: evenly spaced on the unit circle. */
 export function blobCenters(k: number): number[][] {
   return Array.from({ length: k }, (_, j) => [Math.cos((2 * Math.PI * j) / k + 0.5), Math.sin((2 * Math.PI * j) / k + 0.5)]);
-}
-
-// TF Playground's regression problems are points drawn uniformly from [-6, 6]²,
-// each labelled at a nearby point: the offset is uniform in [-6, 6]² times the noise.
-const RADIUS = 6;
-
-/** TF Playground's "plane": the label rises linearly with x₁ + x₂, from -1 at (-5, -5) to 1 at (5, 5). */
-export function plane(n: number, noise: number, rng: Rng): Dataset {
-  return regression(n, noise, rng, (x, y) => (x + y) / 10);
-}
-
-/**
- * TF Playground's "multi-gaussian": six bumps of height ±1 in two rows, each falling
- * to 0 at distance 2 from its centre; a point takes the bump that is largest there.
- */
-export function gaussians(n: number, noise: number, rng: Rng): Dataset {
-  const bumps = [[-4, 2.5, 1], [0, 2.5, -1], [4, 2.5, 1], [-4, -2.5, -1], [0, -2.5, 1], [4, -2.5, -1]] as const;
-  return regression(n, noise, rng, (x, y) => {
-    let label = 0;
-    for (const [cx, cy, sign] of bumps) {
-      const v = sign * Math.max(0, 1 - Math.hypot(x - cx, y - cy) / 2);
-      if (Math.abs(v) > Math.abs(label)) label = v;
-    }
-    return label;
-  });
-}
-
-function regression(n: number, noise: number, rng: Rng, label: (x: number, y: number) => number): Dataset {
-  const X: number[][] = [], y: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const px = rng.uniform(-RADIUS, RADIUS), py = rng.uniform(-RADIUS, RADIUS);
-    const nx = rng.uniform(-RADIUS, RADIUS) * noise, ny = rng.uniform(-RADIUS, RADIUS) * noise;
-    X.push([px, py]);
-    y.push(label(px + nx, py + ny));
-  }
-  return { X, y };
 }

@@ -1,18 +1,17 @@
 import { Value, noGrad } from '@ugrad/engine';
-import { Trainer, trainTestSplit, MLP, type Dataset } from '@ugrad/nn';
-import { dataLoss, divergence, lossTargets, outputWidth } from './compat.js';
+import { Adam, AdamW, LOSSES, MLP, NonFiniteError, SGD, Trainer, trainTestSplit, type Dataset, type Optimizer } from '@ugrad/nn';
 import { fmt, shortName } from './fmt.js';
 import { snapshot, type GraphSnapshot, type NeuronRef } from './graph.js';
+import { outputReader, outputWidth, type OutputReader } from './losses.js';
 import { FEATURES, featureRow, generate, isRegression } from './problems.js';
-import { Penalized, makeOptimizer, penalty } from './penalty.js';
-import { classCount, copy, type State } from './state.js';
+import { classCount, copy, type OptimizerName, type State } from './state.js';
 
 // One experiment: the data, the model and the optimizer a state describes, and its
-// training so far, with the settings that change live (learning rate, regularisation,
-// optimizer, batch size, added points, redrawn data) applied between steps. No DOM
-// here, so Node tests run exactly what the page runs.
+// training so far (a @ugrad/nn Trainer), with the settings that change live (learning
+// rate, regularisation, optimizer, batch size, added points, redrawn data) applied
+// between steps. No DOM here, so Node tests run exactly what the page runs.
 
-/** Losses (with the penalty, as minimised) and accuracies on both sets after some step. */
+/** Losses (with the l1/l2 penalty, as minimised) and accuracies on both sets after some step. */
 export interface Eval {
   step: number;
   trainLoss: number;
@@ -53,6 +52,35 @@ export function batchSeed(seed: number, step: number): string {
   return step === 0 ? `${seed}/batches` : `${seed}/batches/${step}`;
 }
 
+/** The optimizer the state names, over `params`, with fresh state. */
+export function makeOptimizer(name: OptimizerName, params: Value[], lr: number): Optimizer {
+  switch (name) {
+    case 'sgd': return new SGD(params, { lr });
+    case 'adam': return new Adam(params, { lr });
+    // PyTorch's default decoupled weight decay, 0.01, on top of any regularisation.
+    case 'adamw': return new AdamW(params, { lr });
+  }
+}
+
+/** The Trainer's penalty options for the state's regularisation: fit's `l1` or `l2`. */
+export function penaltyOptions(s: Pick<State, 'reg' | 'regRate'>): { l1?: number; l2?: number } {
+  return s.reg === 'L1' ? { l1: s.regRate } : s.reg === 'L2' ? { l2: s.regRate } : {};
+}
+
+/** Whether a live change from `a` to `b` changes the training set: redrawn data, or added or removed points. */
+export function newData(a: State, b: State): boolean {
+  return a.regen !== b.regen || JSON.stringify(a.points) !== JSON.stringify(b.points);
+}
+
+/**
+ * Whether a live change from `a` to `b` needs a new Trainer: new data, another batch
+ * size, optimizer or regularisation. Its batch order then starts afresh from
+ * `batchSeed(seed, step)`. ("Copy as code" writes a new Trainer at the same changes.)
+ */
+export function needsNewTrainer(a: State, b: State): boolean {
+  return newData(a, b) || a.batch !== b.batch || a.optimizer !== b.optimizer || a.reg !== b.reg || a.regRate !== b.regRate;
+}
+
 /** The data's seed: the seed's own draw, or its `regen`-th redraw. */
 export function dataSeed(state: Pick<State, 'seed' | 'regen'>): string {
   return state.regen === 0 ? `${state.seed}/data` : `${state.seed}/data/${state.regen}`;
@@ -64,14 +92,15 @@ export class Session {
   readonly classes: number;
   readonly regression: boolean;
   readonly model: MLP;
-  /** The weights (not the biases): what regularisation acts on. */
-  readonly weights: Value[];
-  readonly optimizer: Penalized;
+  /** How the map reads a class from the outputs (the loss's accuracy rule); null for regression. */
+  readonly reader: OutputReader | null;
+  /** The optimizer in force (a new one, over the same weights, when the state's optimizer changes). */
+  optimizer: Optimizer;
   /** The points as (x₁, x₂) with their labels (class indices or values); added points last in `train`. */
   raw!: { train: Dataset; test: Dataset };
   /** Rows of `raw.train` from here on were added by clicking. */
   addedFrom = 0;
-  /** The same points as the network sees them: the chosen features. */
+  /** The same points as the network sees them: the chosen features, and the labels. */
   train!: Dataset;
   test!: Dataset;
   extent!: Extent;
@@ -83,29 +112,26 @@ export class Session {
   /** Set when the last step could not be taken; cleared by the next step that can. */
   diverged: Divergence | null = null;
   #trainer!: Trainer;
-  #trainTargets!: Dataset;
-  #testTargets!: Dataset;
+  /** The training labels as the loss takes them (the loss table's conversion), for the sample graphs. */
+  #targets!: number[];
   #steps = 0;
   #epochs = 0;
+  readonly #width: number;
   readonly #params: Value[];
   readonly #names: string[];
-  readonly #saved: Float64Array;
 
   constructor(state: State) {
     this.state = copy(state);
     this.classes = classCount(state);
     this.regression = isRegression(state.data);
+    this.#width = outputWidth(state.loss, this.classes);
+    this.reader = this.regression ? null : outputReader(state.loss, this.classes);
     this.#setData(true);
-    const outputs = this.regression ? 1 : outputWidth(state.loss, this.classes);
-    this.model = new MLP(state.features.length, [...state.hidden, outputs], { hidden: state.activation, output: 'linear', seed: `${state.seed}/init` });
+    this.model = new MLP(state.features.length, [...state.hidden, this.#width], { hidden: state.activation, output: 'linear', seed: `${state.seed}/init` });
     const named = this.model.namedParameters();
     this.#params = named.map(([, p]) => p);
     this.#names = named.map(([name]) => shortName(name));
-    this.#saved = new Float64Array(this.#params.length);
-    this.weights = this.model.layers.flatMap((l) => l.neurons.flatMap((n) => n.w));
-    this.optimizer = new Penalized(this.#params, this.weights, makeOptimizer(state.optimizer, this.#params, state.lr));
-    this.optimizer.reg = state.reg;
-    this.optimizer.rate = state.regRate;
+    this.optimizer = makeOptimizer(state.optimizer, this.#params, state.lr);
     this.#trainer = this.#makeTrainer();
     this.history = [{ step: 0, state: copy(this.state) }];
     this.evals.push(this.evaluate());
@@ -116,7 +142,7 @@ export class Session {
     return this.#steps;
   }
 
-  /** Passes over the training set completed so far (a live change of batch size or data starts a new pass). */
+  /** Passes over the training set completed so far (a live change that makes a new Trainer starts a new pass). */
   get epoch(): number {
     return this.#epochs + this.#trainer.epoch;
   }
@@ -128,34 +154,24 @@ export class Session {
 
   /**
    * One optimizer step on the next mini-batch (the Trainer's: forward, loss, backward,
-   * update; a fresh seeded shuffle each epoch). Returns false, changing nothing, when
+   * update; a fresh seeded shuffle each epoch). Returns false, changing no weight, when
    * the loss, a gradient or an updated weight would not be finite: see `diverged`.
    */
   step(): boolean {
-    const params = this.#params, saved = this.#saved;
-    for (let i = 0; i < params.length; i++) saved[i] = params[i]!.data;
-    const pen = penalty(this.weights, this.optimizer.reg, this.optimizer.rate);
     let loss: number;
     try {
       loss = this.#trainer.step().loss;
     } catch (err) {
-      // The trainer checks the loss and gradients before it updates anything.
-      const what = divergence(err);
-      if (what === null) throw err;
-      this.diverged = { step: this.#steps, what };
+      // The Trainer checks the loss and gradients before it updates, and puts the weights back after an update that overflows.
+      if (!(err instanceof NonFiniteError)) throw err;
+      this.diverged = { step: this.#steps, what: nonFinite(err) };
       return false;
     }
-    // An update can overflow from finite gradients; put the weights back as they were.
-    const bad = params.findIndex((p) => !Number.isFinite(p.data));
-    if (bad >= 0) {
-      const what = `the update made weight ${this.#names[bad]} ${fmt(params[bad]!.data)}`;
-      params.forEach((p, i) => (p.data = saved[i]!));
-      this.diverged = { step: this.#steps, what };
-      return false;
-    }
+    // The page keeps its own record (batchLosses, evals); the Trainer's would grow by a StepInfo a step, for hours.
+    this.#trainer.history.steps.length = 0;
     this.diverged = null;
     this.#steps++;
-    this.batchLosses.push(loss + pen);
+    this.batchLosses.push(loss);
     if (this.#steps % EVAL_EVERY === 0) this.evals.push(this.evaluate());
     return true;
   }
@@ -168,13 +184,12 @@ export class Session {
 
   /** Loss (with the penalty, as minimised) and accuracy on the training and test sets, without building a graph. */
   evaluate(): Eval {
-    const pen = penalty(this.weights, this.optimizer.reg, this.optimizer.rate);
-    const train = this.#trainer.evaluate(this.#trainTargets), test = this.#trainer.evaluate(this.#testTargets);
+    const train = this.#trainer.evaluate(this.train), test = this.#trainer.evaluate(this.test);
     return {
       step: this.#steps,
-      trainLoss: train.loss + pen,
+      trainLoss: train.loss,
       trainAccuracy: train.accuracy ?? NaN,
-      testLoss: test.loss + pen,
+      testLoss: test.loss,
       testAccuracy: test.accuracy ?? NaN,
     };
   }
@@ -194,15 +209,13 @@ export class Session {
     if (next.optimizer !== prev.optimizer) said.push(`${next.optimizer} (weights kept, fresh optimizer state)`);
     if (next.batch !== prev.batch) said.push(`batch size ${next.batch}`);
     const data = next.regen !== prev.regen;
-    const points = data || JSON.stringify(next.points) !== JSON.stringify(prev.points);
+    const points = newData(prev, next);
     if (data) said.push('freshly drawn data');
     else if (points) said.push(`${next.points.length} added point${next.points.length === 1 ? '' : 's'}`);
-    this.optimizer.lr = next.lr;
-    this.optimizer.reg = next.reg;
-    this.optimizer.rate = next.regRate;
-    if (next.optimizer !== prev.optimizer) this.optimizer.inner = makeOptimizer(next.optimizer, this.#params, next.lr);
+    if (next.optimizer !== prev.optimizer) this.optimizer = makeOptimizer(next.optimizer, this.#params, next.lr);
+    else this.optimizer.lr = next.lr;
     if (points) this.#setData(data);
-    if (points || next.batch !== prev.batch) {
+    if (needsNewTrainer(prev, next)) {
       this.#epochs = this.epoch;
       this.#trainer = this.#makeTrainer();
     }
@@ -224,13 +237,14 @@ export class Session {
   }
 
   #makeTrainer(): Trainer {
-    return new Trainer(this.model, this.#trainTargets, {
+    return new Trainer(this.model, this.train, {
       loss: this.state.loss,
       optimizer: this.optimizer,
       batchSize: this.batchSize,
       shuffle: true,
       seed: batchSeed(this.state.seed, this.#steps),
       accuracy: !this.regression,
+      ...penaltyOptions(this.state),
     });
   }
 
@@ -253,8 +267,12 @@ export class Session {
     const features = (d: Dataset): Dataset => ({ X: d.X.map(([x, y]) => featureRow(s.features, x!, y!)), y: d.y });
     this.train = features(train);
     this.test = features(this.raw.test);
-    this.#trainTargets = { X: this.train.X, y: lossTargets(s.loss, this.train.y, this.regression) };
-    this.#testTargets = { X: this.test.X, y: lossTargets(s.loss, this.test.y, this.regression) };
+    this.#targets = LOSSES[s.loss].targets(this.train.y, this.#width, 'playground', 'train.y');
+  }
+
+  // One training sample's loss (without the penalty) from the model's outputs for it.
+  #sampleLoss(outputs: Value[], i: number): Value {
+    return LOSSES[this.state.loss].fn([outputs], [this.#targets[i]!]);
   }
 
   /**
@@ -278,7 +296,7 @@ export class Session {
       out.forEach((v, j) => neurons.push({ name: neuronName(l, j, this.model.nouts), layer: l, out: v, inputs }));
       h = out;
     });
-    const loss = dataLoss(this.state.loss, [h], [this.#trainTargets.y[i]!]);
+    const loss = this.#sampleLoss(h, i);
     for (const p of this.#params) p.grad = 0;
     loss.backward();
     const graph = snapshot(loss, names, neurons);
@@ -288,8 +306,7 @@ export class Session {
 
   /** Each training sample's loss now (without the penalty), without a graph. */
   sampleLosses(): number[] {
-    const loss = this.state.loss, y = this.#trainTargets.y;
-    return noGrad(() => this.train.X.map((x, i) => dataLoss(loss, [this.model.forward(x)], [y[i]!]).data));
+    return noGrad(() => this.train.X.map((x, i) => this.#sampleLoss(this.model.forward(x), i).data));
   }
 
   /** The training sample the model does worst on now (largest loss): where the gradients are. */
@@ -297,6 +314,29 @@ export class Session {
     const losses = this.sampleLosses();
     return losses.indexOf(Math.max(...losses));
   }
+}
+
+/**
+ * A divergence in words, from NonFiniteError's fields: what became non-finite (the
+ * loss, with the op where it started; a parameter's gradient; a weight after the update).
+ */
+function nonFinite(err: NonFiniteError): string {
+  const value = err.value > 0 ? '+∞' : err.value < 0 ? '−∞' : 'NaN (not a number)';
+  const name = shortName(err.origin ?? 'a parameter');
+  switch (err.quantity) {
+    // The origin names an op and the numbers that went in (`'*' of 1.2e+200 and …`): shown with the page's number format.
+    case 'loss': return `the loss became ${value}${err.origin === null ? '' : ` (first non-finite value: ${readable(err.origin)})`}`;
+    case 'gradient': return `the gradient of ${name} became ${value}`;
+    case 'weight': return `the update made weight ${name} ${value}`;
+  }
+}
+
+// Numbers written as the page writes them, parameter names short.
+function readable(text: string): string {
+  return text
+    .replace(/"([\w.]+)"/g, (_, name: string) => shortName(name))
+    .replace(/-?\d+\.\d+(?:e[+-]?\d+)?|-?\d+e[+-]?\d+/g, (n) => fmt(Number(n)))
+    .replace(/-?Infinity/g, (w) => (w.startsWith('-') ? '−∞' : '+∞'));
 }
 
 /** `L0.n3` for a hidden neuron; `out` for a single output, `out0`, `out1`, … for several. */

@@ -1,5 +1,5 @@
-import { ACTIVATIONS, type Activation } from '@ugrad/nn';
-import { LOSSES, type LossName } from './compat.js';
+import { ACTIVATIONS, LOSS_NAMES, type Activation, type LossName } from '@ugrad/nn';
+import { firstFitting, lossFits } from './losses.js';
 import { DATASETS, FEATURE_NAMES, isRegression, type DatasetName, type FeatureName } from './problems.js';
 
 // The page's whole state — data, features, architecture, hyper-parameters, seed, view
@@ -8,7 +8,11 @@ import { DATASETS, FEATURE_NAMES, isRegression, type DatasetName, type FeatureNa
 export const OPTIMIZERS = ['sgd', 'adam', 'adamw'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
 
-/** TF Playground's regularisations: none, L1 (rate·Σ|w|) or L2 (rate·½Σw²), on the weights. */
+/**
+ * TF Playground's regularisations: none, L1 or L2, as fit's `l1` and `l2` options
+ * (rate·Σ|p| or rate·Σp² added to the loss, over every parameter: unlike TF
+ * Playground, which spares the biases, and whose L2 is rate·½Σw²).
+ */
 export const REGULARIZERS = ['none', 'L1', 'L2'] as const;
 export type RegName = (typeof REGULARIZERS)[number];
 
@@ -136,7 +140,7 @@ const READERS: { [F in keyof State]: Reader<State[F]> } = {
   features: readFeatures,
   hidden: readHidden,
   activation: choice(ACTIVATIONS),
-  loss: choice(LOSSES),
+  loss: choice(LOSS_NAMES),
   optimizer: choice(OPTIMIZERS),
   lr: (raw) => readNumber(raw, LIMITS.lr),
   batch: (raw) => readNumber(raw, LIMITS.batch),
@@ -177,31 +181,28 @@ export function parseState(text: string, base: Readonly<State> = DEFAULTS): Pars
     state.points = points;
     if (bad > 0) notices.push(`Dropped ${bad} unreadable added point${bad === 1 ? '' : 's'} from pts (each is x,y,label with x and y in [-10, 10]).`);
   }
-  // A link that names no loss gets the one its dataset needs, without a word.
-  if (!params.has(KEYS.loss)) {
-    if (classCount(state) === 0) state.loss = 'mse';
-    else if (classCount(state) > 2) state.loss = 'crossEntropy';
-  }
+  // A link that names no loss gets one that fits its dataset, without a word.
+  if (!params.has(KEYS.loss) && !lossFits(state.loss, classCount(state))) state.loss = firstFitting(classCount(state));
   notices.push(...normalise(state));
   return { state, notices };
 }
 
 /**
  * Makes the settings agree with each other, in place, and says what it changed: a
- * regression problem trains with mse, a loss for two classes on a dataset with more
- * becomes cross-entropy, and an added point the dataset cannot have is dropped. The
- * page calls this after every edit too.
+ * loss that cannot learn the dataset (by the loss table: a classification loss on a
+ * regression problem, a two-class loss on more classes) becomes the first that can,
+ * and an added point the dataset cannot have is dropped. The page calls this after
+ * every edit too.
  */
 export function normalise(state: State): string[] {
   const notices: string[] = [];
   const k = classCount(state);
-  if (k === 0 && state.loss !== 'mse') {
-    notices.push(`${state.data} is a regression problem, so the loss is mse (not ${state.loss}).`);
-    state.loss = 'mse';
-  }
-  if (k > 2 && state.loss !== 'crossEntropy') {
-    notices.push(`The ${state.loss} loss needs two classes and ${state.data} has ${k}; using crossEntropy.`);
-    state.loss = 'crossEntropy';
+  if (!lossFits(state.loss, k)) {
+    const next = firstFitting(k);
+    notices.push(k === 0
+      ? `${state.data} is a regression problem, which the ${state.loss} loss cannot learn; using ${next}.`
+      : `The ${state.loss} loss cannot learn ${k} classes, which ${state.data} has; using ${next}.`);
+    state.loss = next;
   }
   const fits = (p: Point): boolean => (k === 0 ? p.label >= -1 && p.label <= 1 : Number.isInteger(p.label) && p.label >= 0 && p.label < k);
   const kept = state.points.filter(fits);

@@ -53,7 +53,7 @@ describe('Copy as code', () => {
       expect(runScript(name, experimentCode(s)), name).toBe(expectedLine(s));
     }
     // The scripts are TypeScript a user can keep editing: tsc with the project's settings finds nothing.
-    typecheckScripts();
+    typecheckScripts(scenarios.map((s) => s.name));
   }, 120_000);
 
   it('says when the run uses tanh or Adam, whose last bits differ between some JavaScript engines', () => {
@@ -61,17 +61,21 @@ describe('Copy as code', () => {
     expect(experimentCode(scenarios[3]!.run())).not.toContain('Math.tanh');
   });
 
-  it('writes only what the run needs: no regularisation wrapper for a plain run, the history as statements', () => {
+  it('writes only what the run needs, the history as statements, and @ugrad/nn\'s own generators and penalties', () => {
     const plain = experimentCode(scenarios[0]!.run());
-    expect(plain).not.toContain('class Penalized');
-    expect(plain).toContain("const optimizer = new Adam(model.parameters(), { lr: 0.03 });");
-    expect(plain).toContain("moons({ n: 200, noise: 0.1, seed: drawSeed })");
-    expect(plain).toContain('train(25);');
+    for (const line of ["import { Adam, type Dataset, MLP, moons, Trainer, trainTestSplit } from '@ugrad/nn';", 'const optimizer = new Adam(model.parameters(), { lr: 0.03 });',
+      'moons({ n: 200, noise: 0.1, seed: drawSeed })', "const trainer = new Trainer(model, data.train, { loss: 'hinge', optimizer, batchSize: Math.min(16, data.train.X.length), shuffle: true, seed: '1/batches' });",
+      'train(25);']) {
+      expect(plain).toContain(line);
+    }
+    expect(plain).not.toMatch(/^let |l[12]:/m);
     const live = experimentCode(scenarios[1]!.run());
-    expect(live).toContain('class Penalized');
-    for (const line of ['// from step 13:', 'optimizer.lr = 0.01;', "optimizer.reg = 'L2';", '// from step 20:', 'optimizer.inner = new SGD(params, { lr: 0.01 });',
-      "data = makeData('1/data', [[0.1, 0.2, 1], [1.5, -0.5, 0]]);", "seed: '1/batches/20'", "data = makeData('1/data/2', []);", 'train(9);']) {
+    for (const line of ['let optimizer: Optimizer = new Adam(', '// from step 13:', 'optimizer.lr = 0.01;', "seed: '1/batches/13', l2: 0.01 });", '// from step 20:',
+      'optimizer = new SGD(model.parameters(), { lr: 0.01 }); // the same weights, fresh optimizer state', "data = makeData('1/data', [[0.1, 0.2, 1], [1.5, -0.5, 0]]);",
+      "seed: '1/batches/20', l1: 0.003 });", "data = makeData('1/data/2', []);", 'train(9);']) {
       expect(live).toContain(line);
     }
+    expect(experimentCode(scenarios[2]!.run())).toContain('gaussians({ n: 120, noise: 0.2, seed: drawSeed })');
+    expect(experimentCode(scenarios[3]!.run())).toContain('plane({ n: 200, noise: 0.1, seed: drawSeed })');
   });
 });

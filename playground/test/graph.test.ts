@@ -1,7 +1,6 @@
-import { Value, opText } from '@ugrad/engine';
+import { OPS, Value, opText } from '@ugrad/engine';
 import { describe, expect, it } from 'vitest';
-import { OPS, formula, localGrads, localRule } from '../src/compat.js';
-import { focus, layout, snapshot, NODE_H, type GraphSnapshot } from '../src/graph.js';
+import { explainNode, focus, layout, snapshot, NODE_H, type GraphSnapshot } from '../src/graph.js';
 import { Session } from '../src/session.js';
 import { parseState } from '../src/state.js';
 
@@ -87,50 +86,66 @@ describe('focus: the part of a big graph through one neuron', () => {
   });
 });
 
-describe('op rules', () => {
-  // One node of every op the engine has, with inputs away from kinks.
-  const a = new Value(0.7), b = new Value(-0.4);
-  const nodes = [a.add(b), a.mul(b), a.pow(b), a.pow(2), a.exp(), a.log(), a.tanh(), a.sigmoid(), a.relu(), b.leakyRelu(0.1), b.abs(), a.logAddExp(b)];
-
-  it('cover every op, each with a local-derivative rule and a formula of its own', () => {
-    expect(new Set(nodes.map((v) => opText(v).replace(/^\*\*\d+$/, '**2')))).toEqual(new Set(OPS));
-    for (const v of nodes) {
-      const op = opText(v);
-      v.children.forEach((_, j) => expect(localRule(op, j), op).not.toMatch(/^∂/));
-      expect(formula(op, ['a', 'b'])).toContain('a');
-    }
-    expect(localRule('logAddExp', 1)).toBe('σ(b − a) = e^(b−v)');
-    expect(formula('logAddExp', ['#3', '0'])).toBe('ln(e^#3 + e^0)');
+describe('explanations', () => {
+  it('give each node\'s formula and local derivatives from the engine\'s op table, with the picture\'s names', () => {
+    const s = session('hidden=2');
+    s.step();
+    const g = s.sampleGraph(0);
+    const neuron = g.nodes.find((n) => n.name === 'L0.n1')!;
+    // tanh of the neuron's sum: the formula and 1 − out² with the names filled in.
+    const sum = g.nodes[neuron.inputs[0]!.id]!;
+    expect(explainNode(g, neuron.id)).toEqual({ formula: OPS.tanh.math.out(`#${sum.id}`, '', 'L0.n1'), rules: [OPS.tanh.math.da(`#${sum.id}`, '', 'L0.n1')] });
+    expect(explainNode(g, neuron.id)!.rules).toEqual(['1 − L0.n1²']);
+    // A product of a weight and an input: d/dw = x₁, d/dx₁ = w.
+    const product = g.nodes.find((n) => n.op === '*' && n.inputs.some((e) => g.nodes[e.id]!.name === 'L0.n0.w0'))!;
+    expect(explainNode(g, product.id)).toEqual({ formula: 'L0.n0.w0 · x₁', rules: ['x₁', 'L0.n0.w0'] });
+    expect(explainNode(g, g.nodes.findIndex((n) => n.kind === 'param'))).toBeNull();
   });
 
-  it('read the local derivatives the engine computed: they match central differences', () => {
-    const h = 1e-6;
-    for (const v of nodes) {
-      const recompute = (x: number[]): number => {
-        const [p, q] = x.map((d) => new Value(d));
-        const op = opText(v);
-        if (op === '**2') return p!.pow(2).data;
-        if (op === 'leakyRelu') return p!.leakyRelu(0.1).data;
-        const method = { '+': 'add', '*': 'mul', '**': 'pow', logAddExp: 'logAddExp' }[op] ?? op;
-        const fn = (p as unknown as Record<string, (o?: Value) => Value>)[method]!;
-        return (q === undefined ? fn.call(p) : fn.call(p, q)).data;
-      };
+  it('explain every node of bce and cross-entropy graphs, logAddExp included', () => {
+    for (const hash of ['loss=bce&hidden=2', 'data=spiral&classes=3&hidden=2']) {
+      const g = session(hash).sampleGraph(0);
+      const ops = g.nodes.map((n) => n.op);
+      expect(ops).toContain('logAddExp');
+      for (const n of g.nodes) {
+        const e = explainNode(g, n.id);
+        if (n.op === '') expect(e).toBeNull();
+        else expect(e!.rules, n.op).toHaveLength(n.inputs.length);
+      }
+      const lae = g.nodes.find((n) => n.op === 'logAddExp')!;
+      expect(explainNode(g, lae.id)!.rules.join(' ')).toMatch(/σ\(.* − .*\)/);
+    }
+  });
+
+  it('leave out the math of a node whose inputs lie outside the part shown', () => {
+    const s = session('hidden=16,16,16');
+    const whole = s.sampleGraph(0);
+    const part = focus(whole, whole.neurons.findIndex((n) => n.name === 'L1.n5'));
+    const cut = part.nodes.find((n) => n.hiddenInputs > 0)!;
+    expect(explainNode(part, cut.id)).toBeNull();
+    // Elsewhere in the part, the same math as in the whole graph.
+    const out = part.nodes.find((n) => n.name === 'L1.n5')!;
+    expect(explainNode(part, out.id)!.rules).toEqual(['1 − L1.n5²']);
+  });
+
+  it('show the local derivatives the engine computed: they match central differences', () => {
+    const a = new Value(0.7), b = new Value(-0.4), h = 1e-6;
+    const cases: [Value, (p: Value, q: Value) => Value][] = [
+      [a.add(b), (p, q) => p.add(q)], [a.mul(b), (p, q) => p.mul(q)], [a.pow(b), (p, q) => p.pow(q)], [a.div(b), (p, q) => p.div(q)],
+      [a.pow(2), (p) => p.pow(2)], [a.exp(), (p) => p.exp()], [a.log(), (p) => p.log()], [a.tanh(), (p) => p.tanh()],
+      [a.sigmoid(), (p) => p.sigmoid()], [a.relu(), (p) => p.relu()], [b.leakyRelu(0.1), (p) => p.leakyRelu(0.1)], [b.abs(), (p) => p.abs()],
+      [a.logAddExp(b), (p, q) => p.logAddExp(q)],
+    ];
+    for (const [v, recompute] of cases) {
+      const g = snapshot(v, new Map());
       const at = v.children.map((c) => c.data);
-      localGrads(v).forEach((local, j) => {
+      g.nodes[0]!.inputs.forEach(({ local }, j) => {
         const up = [...at], down = [...at];
         up[j]! += h;
         down[j]! -= h;
-        expect(local, opText(v)).toBeCloseTo((recompute(up) - recompute(down)) / (2 * h), 6);
+        const f = (x: number[]): number => recompute(new Value(x[0]!), new Value(x[1] ?? 0)).data;
+        expect(local, opText(v)).toBeCloseTo((f(up) - f(down)) / (2 * h), 6);
       });
-    }
-  });
-
-  it('explain bce and cross-entropy graphs, which are made of logAddExp', () => {
-    for (const hash of ['loss=bce&hidden=2', 'data=spiral&classes=3&hidden=2']) {
-      const g = session(hash).sampleGraph(0);
-      const ops = new Set(g.nodes.map((n) => n.op));
-      expect(ops.has('logAddExp')).toBe(true);
-      for (const n of g.nodes) n.inputs.forEach((_, j) => expect(localRule(n.op, j), n.op).not.toMatch(/^∂/));
     }
   });
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // Runs a "Copy as code" script for real: written next to the built page, run with the
-// project's tooling (tsx with the @ugrad/source condition) from the playground package.
+// project's tooling (tsx) from the playground package.
 
 const playground = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const SCRIPTS = path.join(playground, 'dist', 'code-test');
@@ -14,11 +14,16 @@ export function runScript(name: string, code: string): string {
   mkdirSync(SCRIPTS, { recursive: true });
   const file = path.join(SCRIPTS, `${name}.ts`);
   writeFileSync(file, code);
-  return execFileSync(process.execPath, ['--conditions=@ugrad/source', '--import', 'tsx', file], { cwd: playground, encoding: 'utf8' }).trim();
+  return execFileSync(process.execPath, ['--import', 'tsx', file], { cwd: playground, encoding: 'utf8' }).trim();
 }
 
-/** Type-checks every script in SCRIPTS with the project's compiler settings. */
-export function typecheckScripts(): void {
-  writeFileSync(path.join(SCRIPTS, 'tsconfig.json'), JSON.stringify({ extends: '../../../tsconfig.base.json', compilerOptions: { noEmit: true }, include: ['*.ts'] }));
-  execFileSync(process.execPath, [path.join(playground, '..', 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(SCRIPTS, 'tsconfig.json')], { encoding: 'utf8' });
+/** Type-checks the scripts written as SCRIPTS/`name`.ts with the project's compiler settings; throws with tsc's report. */
+export function typecheckScripts(names: readonly string[]): void {
+  const config = path.join(SCRIPTS, 'tsconfig.typecheck.json');
+  writeFileSync(config, JSON.stringify({ extends: '../../../tsconfig.base.json', compilerOptions: { noEmit: true }, files: names.map((n) => `${n}.ts`) }));
+  try {
+    execFileSync(process.execPath, [path.join(playground, '..', 'node_modules', 'typescript', 'bin', 'tsc'), '-p', config], { encoding: 'utf8' });
+  } catch (err) {
+    throw new Error(`tsc found errors in the scripts:\n${(err as { stdout?: string }).stdout ?? String(err)}`);
+  }
 }

@@ -1,3 +1,4 @@
+import { LOSS_NAMES } from '@ugrad/nn';
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS, KEYS, classCount, copy, formatState, normalise, parseState, readNumber, resetReasons, type State } from '../src/state.js';
 
@@ -55,7 +56,7 @@ describe('parseState', () => {
   it('falls back one field at a time: each bad value alone takes its default, the rest stay', () => {
     const good = formatState(custom);
     const bad: Record<string, string> = {
-      data: 'x', classes: '9', noise: '2', n: '5', test: '95', regen: '-1', feat: '', hidden: '0', act: 'gelu', loss: 'l1',
+      data: 'x', classes: '9', noise: '2', n: '5', test: '95', regen: '-1', feat: '', hidden: '0', act: 'gelu', loss: 'logcosh',
       opt: 'rmsprop', lr: '0', batch: '0', reg: 'l2', regRate: 'NaN', seed: '-1', showTest: 'on', disc: 'true!',
     };
     for (const [field, key] of Object.entries(KEYS) as [keyof State, string][]) {
@@ -114,7 +115,7 @@ describe('normalise', () => {
   it('switches a two-class loss to crossEntropy when the dataset has more classes', () => {
     const { state, notices } = parseState('data=blobs&classes=4&loss=bce');
     expect(state.loss).toBe('crossEntropy');
-    expect(notices).toEqual(['The bce loss needs two classes and blobs has 4; using crossEntropy.']);
+    expect(notices).toEqual(['The bce loss cannot learn 4 classes, which blobs has; using crossEntropy.']);
   });
 
   it('leaves classes alone on the datasets that always have two', () => {
@@ -134,8 +135,19 @@ describe('normalise', () => {
     const { state, notices } = parseState('data=plane&loss=hinge&pts=1,1,-1;2,2,0.5;3,3,2');
     expect(state.loss).toBe('mse');
     expect(state.points.map((p) => p.label)).toEqual([-1, 0.5]);
-    expect(notices).toEqual(['plane is a regression problem, so the loss is mse (not hinge).', 'Dropped 1 added point with a label plane does not have.']);
+    expect(notices).toEqual(['plane is a regression problem, which the hinge loss cannot learn; using mse.', 'Dropped 1 added point with a label plane does not have.']);
     expect(classCount(state)).toBe(0);
+  });
+});
+
+describe('the losses offered, by the loss table', () => {
+  it('are every loss of @ugrad/nn, each kept where the table lets it learn the problem', () => {
+    const kept = (hash: string): string[] => LOSS_NAMES.filter((loss) => parseState(`${hash}&loss=${loss}`).state.loss === loss);
+    expect(kept('data=moons')).toEqual(['hinge', 'mse', 'l1', 'huber', 'bce', 'crossEntropy']);
+    expect(kept('data=spiral&classes=3')).toEqual(['crossEntropy']);
+    expect(kept('data=gauss')).toEqual(['mse', 'l1', 'huber']);
+    // A link without a loss gets the first that fits.
+    expect(['', 'data=blobs&classes=4', 'data=plane'].map((h) => parseState(h).state.loss)).toEqual(['hinge', 'crossEntropy', 'mse']);
   });
 });
 

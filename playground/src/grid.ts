@@ -1,5 +1,6 @@
-import { compileStep, noGrad, type CompiledStep, type Value } from '@ugrad/engine';
+import type { Value } from '@ugrad/engine';
 import { MLP } from '@ugrad/nn';
+import { Forward } from './forward.js';
 import { FEATURE_NAMES, featureRow } from './problems.js';
 import type { Extent, Session } from './session.js';
 
@@ -38,30 +39,25 @@ export function featureMaps(extent: Extent): Float64Array[] {
 /**
  * Computes a session's maps a few rows at a time (`work`), from a frozen copy of the
  * weights taken at `start`, so training can go on between slices and a map is never torn.
- * The copy runs as a compiled program (the engine's `compileStep`) that reports every
- * neuron's output; where compiling is not possible it runs eagerly.
+ * The copy runs as a compiled program that reports every neuron's output (see Forward).
  */
 export class GridJob {
   readonly #session: Session;
-  readonly #frozen: MLP;
   readonly #live: Value[];
   readonly #params: Value[];
-  readonly #program: CompiledStep | null;
-  readonly #width: number;
+  readonly #forward: Forward;
   #rows: number[][] = [];
   #extent: Extent | null = null;
   #row = GRID;
   #maps: Maps | null = null;
-  #out = new Float64Array(0);
 
   constructor(session: Session) {
     this.#session = session;
     // Same architecture (negativeSlope included); its weights are copied in at each start().
-    this.#frozen = MLP.fromConfig(session.model.config());
+    const frozen = MLP.fromConfig(session.model.config());
     this.#live = session.model.parameters();
-    this.#params = this.#frozen.parameters();
-    this.#width = session.model.nouts.reduce((a, b) => a + b, 0);
-    this.#program = tryCompile(this.#frozen, this.#params);
+    this.#params = frozen.parameters();
+    this.#forward = new Forward(this.#params, frozen.nin, session.model.nouts.reduce((a, b) => a + b, 0), (x) => everyNeuron(frozen, x));
   }
 
   /** True while a map is being computed. */
@@ -78,7 +74,7 @@ export class GridJob {
       this.#rows = [];
       for (let r = 0; r < GRID; r++) for (let c = 0; c < GRID; c++) this.#rows.push(featureRow(s.state.features, ...cellCentre(s.extent, r, c)));
     }
-    this.#maps = { step: s.stepCount, extent: s.extent, neurons: Array.from({ length: this.#width }, () => new Float64Array(GRID * GRID)) };
+    this.#maps = { step: s.stepCount, extent: s.extent, neurons: Array.from({ length: this.#forward.width }, () => new Float64Array(GRID * GRID)) };
     this.#row = 0;
   }
 
@@ -86,10 +82,10 @@ export class GridJob {
   work(deadline: number): Maps | null {
     const maps = this.#maps;
     if (maps === null || this.#row >= GRID) return null;
-    const w = this.#width;
+    const w = this.#forward.width;
     do {
       const cells = this.#rows.slice(this.#row * GRID, (this.#row + 1) * GRID);
-      const out = this.#outputs(cells);
+      const out = this.#forward.run(cells);
       const base = this.#row * GRID;
       for (let c = 0; c < GRID; c++) for (let j = 0; j < w; j++) maps.neurons[j]![base + c] = out[c * w + j]!;
       this.#row++;
@@ -97,17 +93,6 @@ export class GridJob {
     if (this.#row < GRID) return null;
     this.#maps = null;
     return maps;
-  }
-
-  #outputs(cells: number[][]): Float64Array {
-    const w = this.#width;
-    if (this.#out.length < cells.length * w) this.#out = new Float64Array(cells.length * w);
-    if (this.#program !== null) {
-      this.#program.evaluate(cells, cells.map(() => []), this.#out);
-      return this.#out;
-    }
-    noGrad(() => cells.forEach((x, c) => everyNeuron(this.#frozen, x).forEach((v, j) => (this.#out[c * w + j] = v.data))));
-    return this.#out;
   }
 }
 
@@ -121,21 +106,6 @@ function everyNeuron(model: MLP, x: readonly (number | Value)[]): Value[] {
     h = out;
   }
   return all;
-}
-
-function tryCompile(model: MLP, params: Value[]): CompiledStep | null {
-  try {
-    return compileStep({
-      params, inputs: model.nin, targets: 0,
-      sample: (x) => {
-        const all = everyNeuron(model, x);
-        return { loss: all[all.length - 1]!, outputs: all };
-      },
-    });
-  } catch {
-    // e.g. a page whose Content-Security-Policy forbids generated code
-    return null;
-  }
 }
 
 /** A GRID² map averaged down to THUMB² (blocks of cells), for the thumbnails. */

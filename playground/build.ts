@@ -15,12 +15,16 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const DIST = path.join(here, 'dist');
 
-/** Bundles src/main.ts with the engine and nn (from their src/, where the workspace's exports point) into dist/. */
-export async function build(): Promise<string> {
-  await mkdir(DIST, { recursive: true });
+/**
+ * Bundles the two pages — src/main.ts (the playground, app.js) and src/digits-page.ts
+ * (the digits page, digits.js) — with the engine and nn (from their src/, where the
+ * workspace's exports point) into `dir` (default dist/).
+ */
+export async function build(dir: string = DIST): Promise<string> {
+  await mkdir(dir, { recursive: true });
   await esbuild.build({
-    entryPoints: [path.join(here, 'src', 'main.ts')],
-    outfile: path.join(DIST, 'app.js'),
+    entryPoints: { app: path.join(here, 'src', 'main.ts'), digits: path.join(here, 'src', 'digits-page.ts') },
+    outdir: dir,
     bundle: true,
     format: 'iife',
     platform: 'browser',
@@ -29,9 +33,9 @@ export async function build(): Promise<string> {
     logLevel: 'warning',
   });
   const plotly = createRequire(import.meta.url).resolve('plotly.js-dist-min');
-  await copyFile(plotly, path.join(DIST, 'plotly.min.js'));
-  for (const file of ['index.html', 'style.css']) await copyFile(path.join(here, 'src', file), path.join(DIST, file));
-  return DIST;
+  await copyFile(plotly, path.join(dir, 'plotly.min.js'));
+  for (const file of ['index.html', 'digits.html', 'style.css']) await copyFile(path.join(here, 'src', file), path.join(dir, file));
+  return dir;
 }
 
 const TYPES: Record<string, string> = {

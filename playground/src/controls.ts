@@ -1,17 +1,12 @@
 import { ACTIVATIONS, LOSS_NAMES, type LossName } from '@ugrad/nn';
 import { lossFits } from './losses.js';
 import { CLASS_COLORS, css, valueRGB } from './colors.js';
+import { byId } from './dom.js';
 import { CLASSIFICATION, DATASETS, REGRESSION, generate, isRegression, type DatasetName } from './problems.js';
 import { LIMITS, OPTIMIZERS, REGULARIZERS, classCount, formatState, parseState, type Parsed, type State } from './state.js';
 
 // The page's form: each control is named by its URL key, so reading the controls goes
 // through the same parser as the link, and a typo gets the same notice.
-
-export function byId<T extends Element>(id: string, kind: { new (): T; prototype: T }): T {
-  const el = document.getElementById(id);
-  if (!(el instanceof kind)) throw new Error(`playground: #${id} is missing from index.html or is not a ${kind.name}`);
-  return el;
-}
 
 const input = (id: string): HTMLInputElement => byId(id, HTMLInputElement);
 const select = (id: string): HTMLSelectElement => byId(id, HTMLSelectElement);

@@ -1,4 +1,4 @@
-import { byId } from './controls.js';
+import { byId } from './dom.js';
 import { count, fmt } from './fmt.js';
 import { focus } from './graph.js';
 import { GRAPH_LIMIT, GraphView, setText } from './graphview.js';

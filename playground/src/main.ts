@@ -1,5 +1,6 @@
 import { experimentCode } from './code.js';
-import { buildDatasetButtons, byId, fields, flags, readControls, writeControls } from './controls.js';
+import { buildDatasetButtons, fields, flags, readControls, writeControls } from './controls.js';
+import { byId } from './dom.js';
 import { Curves } from './curves.js';
 import { count, fmt, pct } from './fmt.js';
 import { GraphPanel } from './graphpanel.js';

@@ -1,17 +1,19 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { launchChromium } from '../../test/browser.js';
-import { build, serve } from '../build.js';
+import { DIST, build, serve } from '../build.js';
 
-// The built page in headless Chromium: opened from file:// (as someone opening
-// dist/index.html would) and from the build script's server.
+// The built pages in headless Chromium: opened from file:// (as someone opening
+// dist/index.html would) and from the build script's server. Each test file builds
+// its own copy (test files run in parallel; none reads a file another is writing).
 
 let browser: Browser;
 let server: Server;
+let dist: string;
 /** The built page over http, from file://, and where screenshots go (set before the tests run). */
 export let httpUrl: string;
 export let fileUrl: string;
@@ -19,8 +21,9 @@ export let shots: string;
 const pages: { page: Page; problems: string[] }[] = [];
 
 beforeAll(async () => {
-  const dist = await build();
-  shots = path.join(dist, 'screenshots');
+  await mkdir(DIST, { recursive: true });
+  dist = await build(await mkdtemp(path.join(DIST, 'test-')));
+  shots = path.join(DIST, 'screenshots');
   await mkdir(shots, { recursive: true });
   fileUrl = pathToFileURL(path.join(dist, 'index.html')).href;
   ({ server, url: httpUrl } = await serve(dist));
@@ -30,13 +33,15 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await new Promise((resolve) => server?.close(resolve));
+  if (dist !== undefined) await rm(dist, { recursive: true, force: true });
 });
 
 // Every page must load with no console error, no uncaught exception, and no request
 // beyond its own origin: the page works offline.
 afterEach(closePages);
 
-export async function open(url: string, width = 1400, height = 1250): Promise<Page> {
+/** Opens `url` (checked as every page is), once `ready` matches: by default the playground's graph. */
+export async function open(url: string, width = 1400, height = 1250, ready = '#graph .node'): Promise<Page> {
   const page = await browser.newPage({ viewport: { width, height } });
   const problems: string[] = [];
   const origin = url.startsWith('file:') ? 'file:' : httpUrl;
@@ -45,7 +50,7 @@ export async function open(url: string, width = 1400, height = 1250): Promise<Pa
   page.on('request', (r) => { if (!r.url().startsWith(origin) && !r.url().startsWith('data:')) problems.push(`request to ${r.url()}`); });
   pages.push({ page, problems });
   await page.goto(url);
-  await page.waitForSelector('#graph .node');
+  await page.waitForSelector(ready);
   return page;
 }
 

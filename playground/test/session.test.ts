@@ -193,7 +193,7 @@ describe('the maps', () => {
   it('hold every neuron\'s output at each cell centre, as the model computes it there', async () => {
     const { GridJob, GRID, cellCentre } = await import('../src/grid.js');
     const { featureRow } = await import('../src/problems.js');
-    const s = run(session('hidden=3,2&feat=x1,x2,x1x2&act=relu'), 5);
+    const s = run(session('hidden=3,2&feat=x1,x2,x1x2&act=leakyRelu'), 5);
     const job = new GridJob(s);
     job.start();
     let maps = null;

@@ -37,7 +37,7 @@
 //   one entry: the getter is called too). Symbol-keyed members are named like
 //   `[Symbol.toPrimitive]`. `instance: () => obj` makes the object the members
 //   are called on (default `new C(...construct.args())`), `statics` lists
-//   static methods, and `state: (obj) => …` what must not change when a
+//   static methods (a static that is a table: `{ value: true, nested }`), and `state: (obj) => …` what must not change when a
 //   member's call fails (compared deeply).
 // - a constant or a table: `{ value: true }`; functions inside it (found by a
 //   walk through plain objects and arrays) need `nested: { 'path.to.fn': Call }`.
@@ -45,7 +45,13 @@
 // `walk.bad` adds package-specific bad values (e.g. a Value made by an op where
 // a leaf is wanted).
 
+import { appendFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
+
+// UGRAD_WALK_TRACE=file appends each call to `file` before it is made, to find
+// a call that crashes the process (out of memory) or hangs.
+const traceFile = process.env.UGRAD_WALK_TRACE;
+const trace = (what: string): void => { if (traceFile) appendFileSync(traceFile, `${what}\n`); };
 
 /** Good arguments for one function, and what to vary. */
 export interface Call {
@@ -57,13 +63,18 @@ export interface Call {
   options?: readonly number[];
   /** What every message must start with, before ':' (default: the name, e.g. `Value.add`, `new Value`). */
   prefix?: string;
+  /** Error classes this function documents besides those of the whole walk (e.g. SyntaxError for text that is not JSON). */
+  errors?: readonly ErrorClass[];
 }
+
+type ErrorClass = abstract new (...args: never[]) => Error;
 
 /** An exported class. */
 export interface ClassSpec {
   construct: Call;
   members: Readonly<Record<string, Call>>;
-  statics?: Readonly<Record<string, Call>>;
+  /** Static methods; a static table (not a function) as `{ value: true, nested }`. */
+  statics?: Readonly<Record<string, Call | ValueSpec>>;
   instance?: () => object;
   state?: (instance: never) => unknown;
 }
@@ -79,7 +90,9 @@ export type ExportSpec = Call | ClassSpec | ValueSpec;
 /** Options for {@link walkExports}. */
 export interface Walk {
   /** Error classes the entry point documents besides TypeError and RangeError. */
-  errors?: readonly (abstract new (...args: never[]) => Error)[];
+  errors?: readonly ErrorClass[];
+  /** Also let through an Error carrying the OS's string `code` (ENOENT, ENAMETOOLONG, …): for functions that touch files. */
+  osErrors?: boolean;
   /** More bad values, for this package. */
   bad?: () => readonly [string, unknown][];
   /** A call slower than this (ms) is a problem (default 2000). */
@@ -165,6 +178,7 @@ export async function walkExports(
   const allowed = [TypeError, RangeError, ...(walk.errors ?? [])];
   for (const t of targets) {
     // the good call must work, or nothing below means anything
+    trace(`${t.name} with its good arguments`);
     const good = await attempt(() => t.call(t.spec.args(), t.make?.()));
     calls++;
     if (good.error !== undefined) { problems.push(`${t.name}: the good arguments of its spec fail: ${show(good.error)}`); continue; }
@@ -196,6 +210,7 @@ export async function walkExports(
       const args = make();
       const obj = t.make?.();
       const before = obj && t.state?.(obj);
+      trace(`${t.name} with ${what}`);
       const start = performance.now();
       const r = await attempt(() => t.call(args, obj));
       const ms = performance.now() - start;
@@ -203,8 +218,10 @@ export async function walkExports(
       if (ms > slow) problems.push(`${t.name} with ${what}: took ${Math.round(ms)} ms`);
       if (r.error === undefined || r.error === THROWN) continue;
       const e = r.error;
-      const ok = allowed.some((E) => e instanceof E) && typeof (e as Error).message === 'string' && (e as Error).message.startsWith(`${t.prefix}:`);
-      if (!ok) problems.push(`${t.name} with ${what}: threw ${show(e)}; expected a ${allowed.map((E) => E.name).join(' or ')} starting "${t.prefix}:"`);
+      const classes = [...allowed, ...(t.spec.errors ?? [])];
+      const os = walk.osErrors === true && e instanceof Error && typeof (e as { code?: unknown }).code === 'string';
+      const ok = (os || classes.some((E) => e instanceof E)) && typeof (e as Error).message === 'string' && (e as Error).message.startsWith(`${t.prefix}:`);
+      if (!ok) problems.push(`${t.name} with ${what}: threw ${show(e)}; expected a ${classes.map((E) => E.name).join(' or ')} starting "${t.prefix}:"`);
       else if (obj && t.state && !isDeepStrictEqual(before, t.state(obj))) problems.push(`${t.name} with ${what}: threw, but changed the object's state first`);
     }
   }
@@ -243,6 +260,7 @@ function classTargets(name: string, C: new (...a: unknown[]) => object, spec: Cl
     if (['length', 'name', 'prototype'].includes(key)) continue;
     const m = spec.statics?.[key];
     if (!m) { problems.push(`${name}: static ${key} has no entry in the walker's specs`); continue; }
+    if ('value' in m) { out.push(...nested(`${name}.${key}`, (C as unknown as Record<string, unknown>)[key], m, problems)); continue; }
     out.push({ name: `${name}.${key}`, prefix: m.prefix ?? `${name}.${key}`, spec: m, call: (args) => (C as unknown as Record<string, (...a: unknown[]) => unknown>)[key]!(...args) });
   }
   return out;

@@ -1,5 +1,5 @@
 import { MAX_LABELS, TraceError, Value, compileStep, noGrad, opText, topo, type CompiledStep, type ValueLike } from '@ugrad/engine';
-import { describe } from '@ugrad/engine/internal';
+import { describe, nullable, oneOf, shape, str, typeError, whole } from '@ugrad/engine/internal';
 import { l2 } from './losses.js';
 import { sum } from '@ugrad/engine';
 import type { Module } from './module.js';
@@ -70,7 +70,7 @@ export class EagerStep implements BatchStep {
     const c = this.#c;
     const pick = rows ?? data.X.map((_, i) => i);
     const forward = () => {
-      const outputs = pick.map((i) => c.model.forward(data.X[i]!));
+      const outputs = pick.map((i) => checkOutputs(c.model.forward(data.X[i]!), c));
       return { outputs, loss: objective(c, outputs, pick.map((i) => data.y[i]!)) };
     };
     const { outputs, loss } = grad ? forward() : noGrad(forward);
@@ -203,16 +203,31 @@ export class NonFiniteError extends Error {
   readonly origin: string | null;
 
   constructor(quantity: 'loss' | 'gradient' | 'weight', value: number, at: { step: number; epoch: number }, origin: string | null) {
-    const when = `at step ${at.step} (epoch ${at.epoch})`;
+    const where = 'new NonFiniteError';
+    oneOf(['loss', 'gradient', 'weight'] as const)(quantity, where, 'quantity');
+    if (typeof value !== 'number') throw typeError(where, 'value', 'a number', value);
+    const pos = shape({ step: whole, epoch: whole })(at, where, 'at');
+    nullable(str)(origin, where, 'origin');
+    const when = `at step ${pos.step} (epoch ${pos.epoch})`;
     super(quantity === 'loss' ? `fit: loss became ${value} ${when}${origin === null ? '' : `; first non-finite value: ${origin}`}`
       : quantity === 'gradient' ? `fit: the gradient of parameter "${origin}" became ${value} ${when}`
       : `fit: the update ${when} made ${origin === null ? 'a parameter' : `parameter "${origin}"`} ${value}; the weights are left at their last finite values (try a lower learning rate)`);
     this.quantity = quantity;
     this.value = value;
-    this.step = at.step;
-    this.epoch = at.epoch;
+    this.step = pos.step;
+    this.epoch = pos.epoch;
     this.origin = origin;
   }
+}
+
+// One row's outputs as the Trainer found them on data.X[0]: `width` Values (a model may change its mind mid-training).
+function checkOutputs(o: unknown, c: StepContext): Value[] {
+  const wanted = `an array of ${c.width} Values, as it returned for data.X[0]`;
+  const at = () => `step ${c.position().step} (epoch ${c.position().epoch})`;
+  if (!Array.isArray(o)) throw new TypeError(`fit: expected model.forward to return ${wanted}, got ${describe(o)} at ${at()}`);
+  if (o.length !== c.width) throw new RangeError(`fit: expected model.forward to return ${wanted}, got ${o.length} at ${at()}`);
+  for (let j = 0; j < o.length; j++) if (!(o[j] instanceof Value)) throw new TypeError(`fit: expected model.forward to return ${wanted}, got ${describe(o[j])} at output ${j} at ${at()}`);
+  return o;
 }
 
 function checkLoss(loss: unknown): Value {

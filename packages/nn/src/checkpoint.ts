@@ -1,9 +1,10 @@
-import { arrayOf, finite, instance, nullable, object, optional, parseOptions, str, typeError, withContext, type Check } from '@ugrad/engine/internal';
+import { arrayOf, finite, instance, isPlainObject, nullable, object, optional, parseOptions, str, typeError, withContext, type Check } from '@ugrad/engine/internal';
 import { architectureOf, architectureText, checkArchitecture, rebuild, type Architecture } from './architecture.js';
 import type { MLP } from './layers.js';
 import { Module, keyDiff, keyProblems, type AnyModule } from './module.js';
-import { Optimizer, type OptimizerState } from './optim.js';
-import { Trainer } from './trainer.js';
+import { optimizerCheck, type Optimizer, type OptimizerState } from './optim.js';
+import { dense } from './rows.js';
+import { trainerCheck, type Trainer } from './trainer.js';
 import { checkTrainerState, type TrainerState } from './trainer-state.js';
 
 // The checkpoint format, in one place: what is written, how it is checked, how
@@ -56,6 +57,7 @@ export interface Checkpoint {
  * @example const text = checkpointToJSON({ model, trainer }); // the trainer's optimizer too
  */
 export function checkpointToJSON(parts: CheckpointParts, where = 'checkpointToJSON'): string {
+  str(where, 'checkpointToJSON', 'where');
   const p = checkParts(parts, where, true);
   const checkpoint: Checkpoint = {
     format: FORMAT,
@@ -82,6 +84,7 @@ export function checkpointToJSON(parts: CheckpointParts, where = 'checkpointToJS
  * @example const model = restoreCheckpoint(text); model.forward([0.5, 0.2]);
  */
 export function restoreCheckpoint<M extends AnyModule = MLP>(json: string, parts: Partial<CheckpointParts> & { model?: M } = {}, where = 'restoreCheckpoint'): M {
+  str(where, 'restoreCheckpoint', 'where');
   if (typeof json !== 'string') throw typeError(where, 'the checkpoint', 'JSON text', json);
   const p = checkParts(parts, where, false);
   let value: unknown;
@@ -115,16 +118,22 @@ export function restoreCheckpoint<M extends AnyModule = MLP>(json: string, parts
       ...(p.optimizer === undefined ? [] : [['optimizer', p.optimizer, c.optimizer] as const]),
       ...Object.entries(p.extra ?? {}).map(([k, v]) => [`extra.${k}`, v, c.extra![k]] as const),
     ]) {
-      const before = part.stateDict();
+      // Kept before the load, so a part that writes before it fails (breaking Stateful's rule) is put back too.
+      loaded.push([part, part.stateDict()]);
       try {
         (part.loadStateDict as (s: unknown) => void)(state);
       } catch (err) {
         throw withContext(err, `${where}: ${name}: `);
       }
-      loaded.push([part, before]);
     }
   } catch (err) {
-    for (const [part, before] of loaded.reverse()) (part.loadStateDict as (s: unknown) => void)(before);
+    for (const [part, before] of loaded.reverse()) {
+      try {
+        (part.loadStateDict as (s: unknown) => void)(before);
+      } catch {
+        // a part that cannot take back its own state: the first error is the one to report
+      }
+    }
     throw err;
   }
   // Checked above, so none of these can fail now.
@@ -152,11 +161,15 @@ function checkCheckpoint(value: unknown, where: string): Checkpoint {
     optimizer: nullable((x, w, what) => {
       const o = object(x, w, what);
       if (typeof o.type !== 'string') throw typeError(w, `${what}.type`, "an optimizer's name", o.type);
-      checkFiniteNumbers(o, w, what);
+      checkJson(o, w, what);
       return o as unknown as OptimizerState;
     }),
     trainer: nullable(checkTrainerState),
-    extra: optional(object),
+    extra: optional((x, w, what) => {
+      const o = object(x, w, what);
+      for (const [k, v] of Object.entries(o)) checkJson(v, w, `${what}.${k}`);
+      return o;
+    }),
   }, '');
   const { extra, frozen, ...rest } = out;
   return { ...rest, format: FORMAT, version: VERSION, ...(frozen === undefined ? {} : { frozen }), ...(extra === undefined ? {} : { extra }) };
@@ -165,7 +178,7 @@ function checkCheckpoint(value: unknown, where: string): Checkpoint {
 function checkParts(parts: unknown, where: string, needModel: boolean): Partial<CheckpointParts> {
   const p = parseOptions(where, parts, {
     model: needModel ? instance(Module, 'a Module') : optional(instance(Module, 'a Module')),
-    optimizer: optional(instance(Optimizer, 'an Optimizer')), trainer: optional(instance(Trainer, 'a Trainer')),
+    optimizer: optional(optimizerCheck), trainer: optional(trainerCheck),
     extra: optional((x, w, what) => {
       const o = object(x, w, what);
       for (const [k, v] of Object.entries(o)) {
@@ -183,14 +196,33 @@ function checkParts(parts: unknown, where: string, needModel: boolean): Partial<
   return { ...out, model: trainer.model as AnyModule, optimizer: trainer.optimizer, trainer };
 }
 
-// Every number inside `x` (objects and arrays, walked with a stack) must be
-// finite: JSON would silently write NaN as null. The optimizer checks the rest.
-function checkFiniteNumbers(x: unknown, where: string, path: string): void {
-  const stack: [unknown, string][] = [[x, path]];
+// `x` must be JSON data that JSON writes as it is: finite numbers (JSON would
+// write NaN as null), strings, booleans, null, arrays without holes and plain
+// objects, nesting without a cycle (JSON.stringify would throw on one, and on a
+// BigInt; it would drop a function and write a Map as {}) and at most 100 deep
+// (JSON.stringify recurses). Walked with a stack.
+function checkJson(x: unknown, where: string, path: string): void {
+  const stack: [unknown, string, number, boolean][] = [[x, path, 0, false]];
+  const open = new Set<unknown>(); // the arrays and objects being walked, to find a cycle
   while (stack.length > 0) {
-    const [v, at] = stack.pop()!;
-    if (typeof v === 'number') finite(v, where, at);
-    else if (Array.isArray(v)) v.forEach((e, i) => stack.push([e, `${at}[${i}]`]));
-    else if (typeof v === 'object' && v !== null) for (const [k, e] of Object.entries(v)) stack.push([e, `${at}.${k}`]);
+    const [v, at, depth, leaving] = stack.pop()!;
+    if (leaving) {
+      open.delete(v);
+    } else if (typeof v === 'number') {
+      finite(v, where, at);
+    } else if (Array.isArray(v) || isPlainObject(v)) {
+      if (open.has(v)) throw new TypeError(`${where}: expected ${at} to be JSON data, got an object that contains itself`);
+      if (depth === 100) throw new RangeError(`${where}: expected ${path} to nest arrays and objects at most 100 deep, got deeper at ${at}`);
+      open.add(v);
+      stack.push([v, at, depth, true]);
+      if (Array.isArray(v)) {
+        dense(v, where, at);
+        for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${at}[${i}]`, depth + 1, false]);
+      } else {
+        for (const [k, e] of Object.entries(v).reverse()) stack.push([e, `${at}.${k}`, depth + 1, false]);
+      }
+    } else if (typeof v !== 'string' && typeof v !== 'boolean' && v !== null) {
+      throw typeError(where, at, 'JSON data (finite numbers, strings, booleans, null, arrays and plain objects)', v);
+    }
   }
 }

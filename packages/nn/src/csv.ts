@@ -1,4 +1,4 @@
-import { parseOptions, str, typeError, optional, withDefault, type Check } from '@ugrad/engine/internal';
+import { parseOptions, str, typeError, optional, withDefault, type Check, type Parsed } from '@ugrad/engine/internal';
 import type { Dataset } from './datasets.js';
 
 // CSV text to a dataset. It must run in a browser (file reading lives in
@@ -35,7 +35,8 @@ const labelCheck: Check<number | string> = (x, where, what) => {
   return x;
 };
 
-const CSV_SCHEMA = {
+/** @internal The options of {@link parseCsv}, each with its check and default (`loadCsv` reads them too). */
+export const CSV_SCHEMA = {
   header: withDefault(headerCheck, 'auto' as const),
   label: withDefault(labelCheck, -1),
   delimiter: withDefault(delimiterCheck, ','),
@@ -58,6 +59,11 @@ export function parseCsv(text: string, options: CsvOptions = {}): Dataset {
   const fn = 'parseCsv';
   const o = parseOptions(fn, options, CSV_SCHEMA);
   if (typeof text !== 'string') throw typeError(fn, 'text', 'CSV text as a string', text);
+  return parseCsvText(fn, text, o);
+}
+
+/** @internal {@link parseCsv} of checked options, its messages starting `${fn}: ${source}, `. */
+export function parseCsvText(fn: string, text: string, o: Parsed<typeof CSV_SCHEMA>): Dataset {
   const at = o.source === undefined ? `${fn}: ` : `${fn}: ${o.source}, `;
 
   // Excel writes a byte-order mark at the start of UTF-8 files.

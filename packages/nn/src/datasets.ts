@@ -2,6 +2,7 @@ import {
   arrayOf, atLeast, between, bool, finite, optional, parseOptions, rangeError, typeError, withDefault, rate, type Check,
 } from '@ugrad/engine/internal';
 import { RANDOM_SCHEMA, rngFrom, type Rng, type RandomOptions } from './random.js';
+import { withinMaxSize } from './limits.js';
 import { labels, rows } from './rows.js';
 
 export { parseCsv, type CsvOptions } from './csv.js';
@@ -51,6 +52,7 @@ const SHUFFLE = { ...GENERATOR, shuffle: withDefault(bool, true) };
  */
 export function moons(options: ShuffleOptions = {}): Dataset {
   const o = parseOptions('moons', options, { ...SHUFFLE, n: withDefault(atLeast(2), 100) });
+  sized('moons', o.n, 2);
   return twoCurves(
     o,
     rngFrom(o, 'moons'),
@@ -79,6 +81,7 @@ export function circles(options: CirclesOptions = {}): Dataset {
   const o = parseOptions('circles', options, {
     ...SHUFFLE, n: withDefault(atLeast(2), 100), factor: withDefault(between(0, 1, { hi: true }), 0.8),
   });
+  sized('circles', o.n, 2);
   return twoCurves(
     o,
     rngFrom(o, 'circles'),
@@ -106,6 +109,7 @@ export interface SpiralOptions extends ShuffleOptions {
 export function spiral(options: SpiralOptions = {}): Dataset {
   const o = parseOptions('spiral', options, { ...SHUFFLE, classes: withDefault(atLeast(2), 3) });
   const { n, noise, classes } = o;
+  sized('spiral', n, 2);
   onePerClass('spiral', n, classes);
   const rng = rngFrom(o, 'spiral');
   const X: number[][] = [];
@@ -132,6 +136,7 @@ export function spiral(options: SpiralOptions = {}): Dataset {
  */
 export function xor(options: GeneratorOptions = {}): Dataset {
   const o = parseOptions('xor', options, GENERATOR);
+  sized('xor', o.n, 2);
   const rng = rngFrom(o, 'xor');
   const X: number[][] = [];
   const y: number[] = [];
@@ -179,6 +184,8 @@ export function blobs(options: BlobsOptions = {}): Dataset {
   if (typeof given !== 'number' && (o.dim !== undefined || o.box !== undefined)) {
     throw new TypeError('blobs: options.dim and options.box only apply when options.centers is a count, not an array of points');
   }
+  sized('blobs', o.n, typeof given === 'number' ? o.dim ?? 2 : given[0]!.length);
+  sized('blobs', classes, typeof given === 'number' ? o.dim ?? 2 : given[0]!.length, 'centers');
   onePerClass('blobs', o.n, classes);
   const rng = rngFrom(o, 'blobs');
   const [lo, hi] = o.box ?? [-10, 10];
@@ -211,6 +218,7 @@ export interface SineOptions extends GeneratorOptions {
  */
 export function sine(options: SineOptions = {}): Dataset {
   const o = parseOptions('sine', options, { ...GENERATOR, interval: withDefault(interval, [-Math.PI, Math.PI] as [number, number]) });
+  sized('sine', o.n, 1);
   const rng = rngFrom(o, 'sine');
   const [lo, hi] = o.interval;
   const X: number[][] = [];
@@ -270,6 +278,11 @@ function linspace(start: number, stop: number, num: number, endpoint = true): nu
 /** `n` split into `k` near-equal parts, the first `n % k` one larger (scikit-learn's rule for blobs). */
 function splitCounts(n: number, k: number): number[] {
   return Array.from({ length: k }, (_, j) => Math.floor(n / k) + (j < n % k ? 1 : 0));
+}
+
+// A generated set of n rows of `features` numbers (or n centers) stays within MAX_SIZE numbers.
+function sized(where: string, n: number, features: number, what = 'samples'): void {
+  withinMaxSize(n * features, where, `the number of values, ${what} × ${features} features,`);
 }
 
 function onePerClass(where: string, n: number, classes: number): void {

@@ -1,3 +1,4 @@
+import { object } from '@ugrad/engine/internal';
 import type { Dataset } from './datasets.js';
 import type { Model } from './batch.js';
 import { parseFitOptions, type FitOptions } from './options.js';
@@ -18,8 +19,10 @@ import type { History } from './trainer-state.js';
  * history.stopReason;   // 'completed'
  */
 export function fit(model: Model, data: Dataset, options: FitOptions): History {
-  parseFitOptions('fit', options, true); // fit needs epochs or steps: say so before the Trainer does anything
-  const trainer = new Trainer(model, data, options);
+  // Read once: a getter must not give the Trainer another value than the one checked here.
+  const o = { ...object(options, 'fit', 'options') } as unknown as FitOptions;
+  parseFitOptions('fit', o, true); // fit needs epochs or steps: say so before the Trainer does anything
+  const trainer = new Trainer(model, data, o);
   while (!trainer.done) trainer.step();
   return trainer.history;
 }

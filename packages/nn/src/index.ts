@@ -11,6 +11,7 @@ export {
   type Activation, type Init, type NeuronOptions, type LayerOptions, type MLPOptions, type MLPConfig, type LayerConfig,
 } from './layers.js';
 export { Sequential } from './sequential.js';
+export { MAX_SIZE } from './limits.js';
 export { type Architecture } from './architecture.js';
 export {
   mse, l1, huber, hinge, bceWithLogits, softmaxCrossEntropy, l2, accuracy, LOSSES, LOSS_NAMES,

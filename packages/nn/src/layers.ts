@@ -3,6 +3,7 @@ import {
   arrayOf, count, finite, instance, oneOf, optional, parseOptions, shape, typeError, withDefault, type Check,
 } from '@ugrad/engine/internal';
 import { Module } from './module.js';
+import { withinMaxSize } from './limits.js';
 import { Rng, rngFrom, type RandomOptions } from './random.js';
 
 // micrograd's Neuron, Layer and MLP, with PyTorch's habits around them.
@@ -122,7 +123,8 @@ export class Neuron extends Module<readonly ValueLike[], Value> {
     const where = 'Neuron';
     const o = parseOptions(where, options, { ...LAYER, fanOut: withDefault(count, 1) });
     count(nin, where, 'nin');
-    const rng = rngFrom(options, where);
+    withinMaxSize(nin + 1, where, 'the parameter count nin + 1');
+    const rng = rngFrom(o, where);
     const bound = initBound(o.init, nin, o.fanOut);
     this.w = Array.from({ length: nin }, () => new Value(rng.uniform(-bound, bound)));
     this.b = new Value(0);
@@ -170,7 +172,8 @@ export class Layer extends Module<readonly ValueLike[], Value[]> {
     const o = parseOptions(where, options, LAYER);
     count(nin, where, 'nin');
     count(nout, where, 'nout');
-    const neuron: NeuronOptions = { activation: o.activation, init: o.init, negativeSlope: o.negativeSlope, fanOut: nout, rng: rngFrom(options, where) };
+    withinMaxSize((nin + 1) * nout, where, 'the parameter count (nin + 1)·nout');
+    const neuron: NeuronOptions = { activation: o.activation, init: o.init, negativeSlope: o.negativeSlope, fanOut: nout, rng: rngFrom(o, where) };
     this.neurons = Array.from({ length: nout }, () => new Neuron(nin, neuron));
   }
 
@@ -199,7 +202,7 @@ export class Layer extends Module<readonly ValueLike[], Value[]> {
     const where = 'Layer.fromConfig';
     const o = parseOptions(where, options, { init: LAYER.init, ...random });
     const c = checkLayerConfig(config, where, 'config');
-    return new Layer(c.nin, c.nout, { activation: c.activation, negativeSlope: c.negativeSlope, init: o.init, ...randomOf(options) });
+    return new Layer(c.nin, c.nout, { activation: c.activation, negativeSlope: c.negativeSlope, init: o.init, ...randomOf(o) });
   }
 
   /** Each neuron's `forward(x)`, in order: an array of length `nout`. */
@@ -255,8 +258,9 @@ export class MLP extends Module<readonly ValueLike[], Value[]> {
     } else {
       activations = sizes.map((_, i) => (i === sizes.length - 1 ? o.output ?? 'linear' : o.hidden ?? 'relu'));
     }
-    const rng = rngFrom(options, where);
     const ins = [nin, ...sizes];
+    withinMaxSize(sizes.reduce((n, nout, i) => n + (ins[i]! + 1) * nout, 0), where, 'the parameter count Σ (nin + 1)·nout over the layers');
+    const rng = rngFrom(o, where);
     // One generator, drawn layer by layer and neuron by neuron, as micrograd draws.
     this.layers = sizes.map((nout, i) => new Layer(ins[i]!, nout, { activation: activations[i]!, init: o.init, negativeSlope: o.negativeSlope, rng }));
   }
@@ -271,7 +275,7 @@ export class MLP extends Module<readonly ValueLike[], Value[]> {
     const where = 'MLP.fromConfig';
     const o = parseOptions(where, options, { init: LAYER.init, ...random });
     const c = checkMLPConfig(config, where, 'config');
-    return new MLP(c.nin, c.nouts, { activations: c.activations, negativeSlope: c.negativeSlope, init: o.init, ...randomOf(options) });
+    return new MLP(c.nin, c.nouts, { activations: c.activations, negativeSlope: c.negativeSlope, init: o.init, ...randomOf(o) });
   }
 
   /** The number of inputs. */
@@ -336,6 +340,6 @@ function activationText(a: Activation, slope: number): string {
   return a === 'leakyRelu' ? `leakyRelu(${slope})` : a;
 }
 
-function randomOf(options: RandomOptions): RandomOptions {
+function randomOf(options: { seed?: string | number | undefined; rng?: Rng | undefined }): RandomOptions {
   return options.rng !== undefined ? { rng: options.rng } : options.seed !== undefined ? { seed: options.seed } : {};
 }

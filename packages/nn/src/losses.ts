@@ -1,5 +1,7 @@
 import { Value, dot, logSumExp, sum, type ValueLike } from '@ugrad/engine';
-import { arrayOf, finite, parseOptions, positive, rangeError, typeError, withDefault } from '@ugrad/engine/internal';
+import { arrayOf, count, finite, instance, parseOptions, positive, rangeError, str, typeError, withDefault } from '@ugrad/engine/internal';
+import { withinMaxSize } from './limits.js';
+import { dense } from './rows.js';
 
 // The losses, and below them the one table of what `fit`, `Trainer` and the
 // playground need to know about each built-in loss.
@@ -89,6 +91,7 @@ export function softmaxCrossEntropy(logits: readonly (readonly ValueLike[])[], l
   let classes = 0;
   return meanOf(logits.map((row, i) => {
     if (!Array.isArray(row)) throw typeError(where, `logits[${i}]`, 'an array of class scores', row);
+    dense(row, where, `logits[${i}]`);
     if (i === 0) {
       if (row.length === 0) throw new RangeError(`${where}: expected logits[0] to have at least one class, got an empty array`);
       classes = row.length;
@@ -107,10 +110,7 @@ export function softmaxCrossEntropy(logits: readonly (readonly ValueLike[])[], l
  */
 export function l2(params: readonly ValueLike[]): Value {
   if (!Array.isArray(params)) throw typeError('l2', 'params', 'an array of Values or numbers', params);
-  return sum(params.map((p, i) => {
-    const v = valueLike(p, 'l2', `params[${i}]`);
-    return v.mul(v);
-  }));
+  return sum(arrayOf((p, where, what) => valueLike(p, where, what))(params, 'l2', 'params').map((v) => v.mul(v)));
 }
 
 /** How predictions are read off a model's outputs, to count them right or wrong. */
@@ -134,7 +134,7 @@ export function accuracy(outputs: readonly ModelOutput[], labels: readonly numbe
   const where = 'accuracy';
   const { threshold } = parseOptions(where, options, { threshold: withDefault(finite, 0) });
   checkBatch(outputs, labels, where, 'outputs', 'labels');
-  const rows = outputs.map((o, i) => asRow(o, where, `outputs[${i}]`).map((v) => dataOf(v, where, `outputs[${i}]`)));
+  const rows = outputs.map((o, i) => Array.from(asRow(o, where, `outputs[${i}]`), (v) => dataOf(v, where, `outputs[${i}]`)));
   const width = rows[0]!.length;
   rows.forEach((r, i) => {
     if (r.length === 0 || r.length !== width) throw new RangeError(`${where}: expected outputs[${i}] to have ${width || 'at least one'} scores like outputs[0], got ${r.length}`);
@@ -233,7 +233,7 @@ function regression(fn: LossFunction, term: (p: Value, t: Value) => Value): Loss
  * loss's `fn` is one of the functions above; everything else says how to feed
  * and read it.
  */
-export const LOSSES: Readonly<Record<LossName, LossSpec>> = {
+export const LOSSES: Readonly<Record<LossName, LossSpec>> = checkedTable({
   hinge: {
     fn: hinge,
     outputs: ONE_OUTPUT,
@@ -277,7 +277,44 @@ export const LOSSES: Readonly<Record<LossName, LossSpec>> = {
     accuracyByDefault: true,
     accuracy: () => ({ kind: 'argmax' }),
   },
-};
+});
+
+// The table as exported: frozen, and each function checking its arguments
+// first (messages name `LOSSES.mse.targetRow` and so on; `targets` names the
+// caller's `where`), so an entry called from outside fails clearly. The loss
+// functions (`fn`) check their own.
+function checkedTable(table: Record<LossName, LossSpec>): Readonly<Record<LossName, LossSpec>> {
+  const out = {} as Record<LossName, LossSpec>;
+  for (const [name, e] of Object.entries(table) as [LossName, LossSpec][]) {
+    const at = `LOSSES.${name}`;
+    const width = (w: unknown, where: string): number => {
+      const n = count(w, where, 'width');
+      withinMaxSize(n, where, 'width');
+      return n;
+    };
+    const values = (x: unknown, where: string, what: string, length?: number) => arrayOf(instance(Value, 'a Value'), length === undefined ? { min: 1 } : { length })(x, where, what);
+    const checked: LossSpec = {
+      ...e,
+      // a predicate: false for anything but a width it takes
+      outputs: Object.freeze({ text: e.outputs.text, ok: (w: number) => Number.isSafeInteger(w) && e.outputs.ok(w) }),
+      targets: (y, w, where, what) => {
+        str(where, `${at}.targets`, 'where');
+        str(what, `${at}.targets`, 'what');
+        return e.targets(arrayOf(finite)(y, where, what), width(w, where), where, what);
+      },
+      targetRow: (t, w) => e.targetRow(finite(t, `${at}.targetRow`, 'target'), width(w, `${at}.targetRow`)),
+      sample: (o, t) => {
+        const where = `${at}.sample`;
+        const outputs = values(o, where, 'outputs');
+        if (!e.outputs.ok(outputs.length)) throw new RangeError(`${where}: expected ${e.outputs.text}, got ${outputs.length} outputs`);
+        return e.sample(outputs, values(t, where, 'target', e.targetRow(0, outputs.length).length));
+      },
+      accuracy: (y, w) => e.accuracy(arrayOf(finite)(y, `${at}.accuracy`, 'targets'), width(w, `${at}.accuracy`)),
+    };
+    out[name] = Object.freeze(checked);
+  }
+  return Object.freeze(out);
+}
 
 /** The built-in losses' names, for validation and menus. */
 export const LOSS_NAMES = Object.keys(LOSSES) as LossName[];
@@ -327,6 +364,8 @@ function checkBatch(outputs: unknown, labels: unknown, where: string, what: stri
   if (!Array.isArray(labels)) throw typeError(where, labelsWhat, 'an array', labels);
   if (outputs.length === 0) throw new RangeError(`${where}: expected at least one sample, got empty ${what}`);
   if (labels.length !== outputs.length) throw new RangeError(`${where}: expected as many ${labelsWhat} as ${what} (${outputs.length}), got ${labels.length}`);
+  dense(outputs, where, what);
+  dense(labels, where, labelsWhat);
 }
 
 function checkLabel(y: unknown, i: number, where: string, ok: (v: number) => boolean, wanted: string): number {

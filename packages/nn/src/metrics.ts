@@ -1,4 +1,5 @@
 import { arrayOf, count, finite, optional, parseOptions, rangeError, typeError, withDefault, type Check } from '@ugrad/engine/internal';
+import { withinMaxSize } from './limits.js';
 
 // Classification metrics on predicted labels, with scikit-learn's conventions:
 // confusion-matrix rows are true classes and columns predicted ones; a ratio
@@ -46,7 +47,11 @@ export interface ReportOptions {
 }
 
 const classesCheck: Check<number[]> = (x, where, what) => {
-  if (typeof x === 'number') return Array.from({ length: count(x, where, what) }, (_, k) => k);
+  if (typeof x === 'number') {
+    const k = count(x, where, what);
+    cells(k, where);
+    return Array.from({ length: k }, (_, i) => i);
+  }
   const labels = arrayOf(finite, { min: 1 })(x, where, what);
   const seen = new Set<number>();
   labels.forEach((label, i) => {
@@ -133,7 +138,13 @@ function present(t: number[], p: number[]): number[] {
   return [...new Set([...t, ...p])].sort((a, b) => a - b);
 }
 
+// A k × k matrix stays within MAX_SIZE numbers (k ≤ 3162).
+function cells(k: number, where: string): void {
+  withinMaxSize(k * k, where, `the confusion matrix's cells, ${k} classes squared,`);
+}
+
 function tally(where: string, t: number[], p: number[], classes: number[]): number[][] {
+  cells(classes.length, where);
   const index = new Map(classes.map((label, i) => [label, i]));
   const shown = classes.length <= 10 ? classes.join(', ') : `${classes.slice(0, 10).join(', ')}, … (${classes.length} classes)`;
   const position = (labels: number[], s: number, what: string): number => {

@@ -1,5 +1,5 @@
 import { Value, type ValueLike } from '@ugrad/engine';
-import { bool, finite, isPlainObject, object, parseOptions, withDefault } from '@ugrad/engine/internal';
+import { bool, finite, isPlainObject, object, parseOptions, typeError, withDefault } from '@ugrad/engine/internal';
 
 /** Any module, whatever it takes and returns; the type to use when only the tree matters. */
 export type AnyModule = Module<never, unknown>;
@@ -13,6 +13,7 @@ export type AnyModule = Module<never, unknown>;
  * way is a sub-module whose parameters are found in turn. Names are the field
  * path, dotted: `layers.0.neurons.3.w.1`. Keep a `Value` that is not a
  * parameter (a cached output, say) in a local variable or a `#private` field.
+ * A getter is not a field: the walks never call one.
  *
  * @typeParam In what `forward` takes (an array of inputs by default)
  * @typeParam Out what `forward` returns
@@ -148,17 +149,70 @@ export abstract class Module<In = readonly ValueLike[], Out = Value[]> {
 
   /**
    * A PyTorch-style tree: the class name, `extraRepr()`, then each direct
-   * sub-module on its own line, indented.
+   * sub-module on its own line, indented. A sub-module whose class has its own
+   * `toString` prints as that says. A module more than 32 levels down, or met
+   * again inside itself (a cycle), prints as `Name(…)`.
    */
   toString(): string {
-    const name = this.constructor.name;
-    const extra = this.extraRepr();
-    const children = this.namedChildren();
-    if (children.length === 0) return `${name}(${extra})`;
-    const lines = extra === '' ? [] : extra.split('\n');
-    for (const [childName, child] of children) lines.push(`(${childName}): ${String(child).replaceAll('\n', '\n  ')}`);
-    return `${name}(\n  ${lines.join('\n  ')}\n)`;
+    const out: string[] = [];
+    const emit = (text: string, indent: string, prefix: string) => text.split('\n').forEach((line, i) => out.push(`${indent}${i === 0 ? prefix : ''}${line}`));
+    // Iterative, so a deep tree cannot overflow the stack: a module to print at a depth after a prefix, or (null) a closing parenthesis.
+    const stack: [AnyModule | null, number, string][] = [[this, 0, '']];
+    const open: AnyModule[] = [];
+    while (stack.length > 0) {
+      const [m, depth, prefix] = stack.pop()!;
+      const indent = '  '.repeat(depth);
+      if (m === null) {
+        open.pop();
+        out.push(`${indent})`);
+        continue;
+      }
+      const name = m.constructor.name;
+      if (m !== this && m.toString !== Module.prototype.toString) {
+        emit(textOf(m.toString(), `${name}.toString`, 'what toString() returns'), indent, prefix);
+        continue;
+      }
+      const extra = textOf(m.extraRepr(), `${name}.toString`, 'what extraRepr() returns');
+      const children = m.namedChildren();
+      if (children.length === 0) emit(`${name}(${extra})`, indent, prefix);
+      else if (depth >= 32 || open.includes(m)) emit(`${name}(…)`, indent, prefix);
+      else {
+        out.push(`${indent}${prefix}${name}(`);
+        if (extra !== '') emit(extra, `${indent}  `, '');
+        open.push(m);
+        stack.push([null, depth, '']);
+        for (let i = children.length - 1; i >= 0; i--) stack.push([children[i]![1], depth + 1, `(${children[i]![0]}): `]);
+      }
+    }
+    return out.join('\n');
   }
+
+  /** What `JSON.stringify(model)` writes: {@link stateDict}, the parameters by name (not the tree of objects). */
+  toJSON(): Record<string, number> {
+    return this.stateDict();
+  }
+
+  /** Text for `${model}` and `String(model)`; a module used as a number (`model + 1`, `+model`) is a TypeError. */
+  [Symbol.toPrimitive](hint: string): string {
+    return primitive(this, hint, 'a Module', 'call model.forward(x) to compute with it');
+  }
+}
+
+/**
+ * @internal What a module, optimizer or trainer gives where a primitive is
+ * wanted: its `toString()` for text, else a TypeError (`+model` would be NaN,
+ * and `model + 1` a string).
+ */
+export function primitive(x: object, hint: string, what: string, instead: string): string {
+  const name = x.constructor.name;
+  if (hint !== 'string') throw new TypeError(`${name}: ${what} is not a number: ${instead}, or String(x) for text`);
+  return textOf(x.toString(), name, 'what toString() returns');
+}
+
+// A user's method (extraRepr, toString) must give text.
+function textOf(x: unknown, where: string, what: string): string {
+  if (typeof x !== 'string') throw typeError(where, what, 'a string', x);
+  return x;
 }
 
 /**
@@ -196,7 +250,10 @@ function walk(root: AnyModule, visit: (path: string, member: Value | AnyModule, 
     const inner = isModule ? depth + 1 : depth;
     for (let i = fields.length - 1; i >= 0; i--) {
       const key = fields[i]!;
-      stack.push([path === '' ? key : `${path}.${key}`, (x as Record<string, unknown>)[key], inner]);
+      // Fields hold data: a getter is code (it may throw, or list the parameters itself), so it is skipped.
+      const d = Array.isArray(x) ? null : Object.getOwnPropertyDescriptor(x, key);
+      if (d !== null && (d === undefined || !('value' in d))) continue;
+      stack.push([path === '' ? key : `${path}.${key}`, d === null ? (x as Record<string, unknown>)[key] : d.value, inner]);
     }
   }
 }

@@ -3,8 +3,9 @@
 import { closeSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { typeError, withContext } from '@ugrad/engine/internal';
-import { parseCsv, type CsvOptions, type Dataset } from './datasets.js';
+import { parseOptions, typeError, withContext } from '@ugrad/engine/internal';
+import { CSV_SCHEMA, parseCsvText } from './csv.js';
+import type { CsvOptions, Dataset } from './datasets.js';
 import { checkpointToJSON, restoreCheckpoint, type CheckpointParts } from './checkpoint.js';
 import type { MLP } from './layers.js';
 import type { AnyModule } from './module.js';
@@ -18,8 +19,11 @@ import type { AnyModule } from './module.js';
  * const data = loadCsv('iris.csv', { label: 'species' });
  */
 export function loadCsv(path: string | URL, options: Omit<CsvOptions, 'source'> = {}): Dataset {
-  const file = filePath('loadCsv', path);
-  return parseCsv(readText('loadCsv', file), { ...options, source: file });
+  const where = 'loadCsv';
+  const file = filePath(where, path);
+  const { source: _, ...schema } = CSV_SCHEMA; // the file names the source
+  const o = parseOptions(where, options, schema);
+  return parseCsvText(where, readText(where, file), { ...o, source: file });
 }
 
 /**
@@ -51,7 +55,7 @@ export function saveCheckpoint(path: string | URL, parts: CheckpointParts): void
     renameSync(tmp, file);
   } catch (err) {
     if (fd !== null) closeSync(fd);
-    rmSync(tmp, { force: true });
+    removeQuietly(tmp);
     throw osError(err, where, file);
   }
   // Make the rename itself durable. Some systems (Windows) cannot open a
@@ -132,7 +136,17 @@ function removeStale(dir: string, prefix: string): void {
     const pid = Number(name.slice(prefix.length).split('.')[0]);
     // Saves are synchronous, so one with our own pid is not in progress either.
     if (!Number.isSafeInteger(pid) || pid <= 0 || (pid !== process.pid && alive(pid))) continue;
-    rmSync(join(dir, name), { force: true });
+    removeQuietly(join(dir, name));
+  }
+}
+
+// Removes a temporary file if it can: a file it cannot remove (or a name too
+// long to exist) must not hide the error being reported, or fail a save.
+function removeQuietly(file: string): void {
+  try {
+    rmSync(file, { force: true });
+  } catch {
+    // nothing more to do
   }
 }
 

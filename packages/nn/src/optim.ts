@@ -1,7 +1,8 @@
 import { Value } from '@ugrad/engine';
 import {
-  arrayOf, between, bool, finite, nullable, num, object, parseOptions, rate, received, typeError, whole, withDefault, type Check,
+  arrayOf, between, bool, describe, finite, fn, nullable, num, object, optional, parseOptions, rangeError, rate, received, shape, str, typeError, whole, withDefault, type Check,
 } from '@ugrad/engine/internal';
+import { primitive } from './module.js';
 
 /**
  * What an optimizer class declares once, as a static `spec`: its name (for
@@ -57,7 +58,7 @@ export abstract class Optimizer {
 
   /** Checks `params` (a non-empty array of distinct leaf Values) and `options` against the class's spec. */
   constructor(params: readonly Value[], options: object = {}) {
-    const spec = (this.constructor as typeof Optimizer).spec;
+    const spec = specCheck((this.constructor as typeof Optimizer).spec, this.constructor.name, 'the static spec');
     const where = spec.name;
     this.#spec = spec;
     const ps = arrayOf(paramCheck, { min: 1 })(params, where, 'params');
@@ -68,6 +69,7 @@ export abstract class Optimizer {
     });
     this.#options = this.#check(options, where, 'options');
     this.params = ps;
+    optimizers.add(this);
   }
 
   /** The learning rate; set it between steps to follow a schedule. */
@@ -85,8 +87,14 @@ export abstract class Optimizer {
 
   /** Counts the step and updates every parameter from its `grad` (the subclass's `update`). */
   step(): void {
+    if (typeof this.update !== 'function') throw new TypeError(`${this.#spec.name}.step: expected the class to define update(), got ${describe(this.update)}`);
     this.stepCount++;
-    this.update();
+    try {
+      this.update();
+    } catch (err) {
+      this.stepCount--; // the step did not happen
+      throw err;
+    }
   }
 
   /** The update rule, run by `step()` after `stepCount` has counted this step. */
@@ -97,21 +105,48 @@ export abstract class Optimizer {
     for (const p of this.params) p.grad = 0;
   }
 
-  /** The state buffer `name`, one number per parameter, created as zeros on first use. */
+  /** The state buffer `name` (one the spec declares), one number per parameter, created as zeros on first use. */
   protected buffer(name: string): Float64Array {
+    this.#bufferName(name, 'buffer');
     let b = this.#buffers.get(name);
     if (b === undefined) this.#buffers.set(name, (b = new Float64Array(this.params.length)));
     return b;
   }
 
-  /** Whether the state buffer `name` exists yet. */
+  /** Whether the state buffer `name` (one the spec declares) exists yet. */
   protected hasBuffer(name: string): boolean {
+    this.#bufferName(name, 'hasBuffer');
     return this.#buffers.has(name);
   }
 
-  /** A typed view of the options, for `update()`. */
+  /** A typed view of the option `name`, for `update()`. */
   protected opt<T>(name: string): T {
+    if (typeof name !== 'string' || !Object.hasOwn(this.#options, name)) throw (typeof name === 'string' ? rangeError : typeError)(`${this.#spec.name}.opt`, 'name', `one of ${Object.keys(this.#options).join(', ')}`, name);
     return this.#options[name] as T;
+  }
+
+  // A buffer must be declared in the spec, or a checkpoint would not save it.
+  #bufferName(name: unknown, method: string): void {
+    const names = Object.keys(this.#spec.buffers ?? {});
+    if (typeof name !== 'string' || !names.includes(name)) {
+      throw (typeof name === 'string' ? rangeError : typeError)(`${this.#spec.name}.${method}`, 'name', names.length === 0 ? 'a buffer declared in the spec (it declares none)' : `one of ${names.join(', ')} (the buffers the spec declares)`, name);
+    }
+  }
+
+  /** What `JSON.stringify(optimizer)` writes: {@link stateDict}. */
+  toJSON(): OptimizerState {
+    return this.stateDict();
+  }
+
+  /** PyTorch-style: the class name and the options, `SGD(lr=0.1, momentum=0.9, …)`. */
+  toString(): string {
+    const options = Object.entries(this.#options).map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.join(', ')}]` : String(v)}`);
+    return `${this.#spec.name}(${options.join(', ')})`;
+  }
+
+  /** Text for `${optimizer}`; used as a number (`+optimizer`), it is a TypeError. */
+  [Symbol.toPrimitive](hint: string): string {
+    return primitive(this, hint, 'an Optimizer', 'read optimizer.lr for the learning rate');
   }
 
   /** Everything needed to resume bit-identically: type, step count, options and buffers, as plain JSON. */
@@ -168,6 +203,48 @@ export abstract class Optimizer {
   }
 }
 
+// The optimizers made by a constructor: a Proxy or Object.create of one passes
+// `instanceof` but holds none of the private state its methods read.
+const optimizers = new WeakSet<object>();
+
+/** @internal An Optimizer made by its constructor (not a Proxy or copy of one). */
+export const optimizerCheck: Check<Optimizer> = (x, where, what) => {
+  if (!(x instanceof Optimizer)) throw typeError(where, what, 'an Optimizer', x);
+  if (!optimizers.has(x)) throw typeError(where, what, 'an Optimizer made by its constructor (a Proxy or a copy holds none of its state)', x);
+  return x;
+};
+
+// A subclass's static spec, checked once per optimizer made.
+const specCheck: Check<OptimizerSpec> = (x, where, what) => {
+  const option: Check<unknown> = (v, w, name) => {
+    if (typeof v === 'function' || typeof v === 'boolean') return v;
+    if (typeof v === 'number') return finite(v, w, name);
+    return arrayOf(finite)(v, w, name);
+  };
+  const s = shape({
+    name: str,
+    options: (o, w, name) => Object.fromEntries(Object.entries(object(o, w, name)).map(([k, v]) => [k, option(v, w, `${name}.${k}`)])),
+    buffers: optional((b, w, name) => Object.fromEntries(Object.entries(object(b, w, name)).map(([k, v]) => [k, fn(v, w, `${name}.${k}`)]))),
+    validate: optional(fn),
+  })(x, where, what);
+  return Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined)) as unknown as OptimizerSpec;
+};
+
+// The specs of ugrad's optimizers, frozen, their functions checking what they
+// are given (they are reachable as SGD.spec.validate and so on).
+function defineSpec(s: OptimizerSpec): OptimizerSpec {
+  const at = `${s.name}.spec`;
+  const options = (o: unknown, where: string): Record<string, unknown> => object(o, where, 'options');
+  const buffers = Object.entries(s.buffers ?? {}).map(([k, f]) => [k, (o: unknown) => f(options(o, `${at}.buffers.${k}`))]);
+  const validate = s.validate;
+  return Object.freeze({
+    name: s.name,
+    options: Object.freeze({ ...s.options }),
+    ...(buffers.length === 0 ? {} : { buffers: Object.freeze(Object.fromEntries(buffers)) }),
+    ...(validate === undefined ? {} : { validate: (o: Record<string, unknown>, where: string) => validate(options(o, `${at}.validate`), str(where, `${at}.validate`, 'where')) }),
+  });
+}
+
 // A parameter: a leaf Value (an optimizer writes `data`, which only a leaf owns).
 const paramCheck: Check<Value> = (p, where, what) => {
   if (!(p instanceof Value)) throw typeError(where, what, 'a Value', p);
@@ -211,7 +288,7 @@ export interface SGDOptions {
  * opt.zeroGrad(); loss.backward(); opt.step();
  */
 export class SGD extends Optimizer {
-  static override spec: OptimizerSpec = {
+  static override spec: OptimizerSpec = defineSpec({
     name: 'SGD',
     options: { momentum: withDefault(rate, 0), dampening: withDefault(finite, 0), nesterov: withDefault(bool, false), weightDecay: withDefault(rate, 0) },
     buffers: { momentumBuffers: (o) => o.momentum !== 0 },
@@ -220,7 +297,7 @@ export class SGD extends Optimizer {
         throw new RangeError(`${where}: Nesterov momentum needs momentum > 0 and dampening 0, got momentum ${o.momentum} and dampening ${o.dampening}`);
       }
     },
-  };
+  });
 
   constructor(params: readonly Value[], options: SGDOptions = {}) {
     super(params, options);
@@ -262,7 +339,7 @@ export interface AdamOptions {
 }
 
 const beta = between(0, 1, { hi: true });
-const adamSpec = (name: string, weightDecay: number): OptimizerSpec => ({
+const adamSpec = (name: string, weightDecay: number): OptimizerSpec => defineSpec({
   name,
   options: {
     betas: withDefault((x, where, what) => arrayOf(beta, { length: 2 })(x, where, what), [0.9, 0.999]),

@@ -4,7 +4,7 @@ import {
 import type { Dataset } from './datasets.js';
 import { LOSSES, LOSS_NAMES, type LossFunction, type LossName, type LossSpec } from './losses.js';
 import type { EarlyStoppingOptions, EpochInfo, StepInfo } from './callbacks.js';
-import { Optimizer } from './optim.js';
+import { optimizerCheck, type Optimizer } from './optim.js';
 import { Rng, type Seed } from './random.js';
 import type { Schedule } from './schedule.js';
 import type { Trainer } from './trainer.js';
@@ -119,7 +119,7 @@ const validation: Check<Dataset | number> = (x, where, what) => {
 
 /** The one schema of {@link FitOptions}: every check `fit` and `Trainer` make before anything else. */
 const FIT_OPTIONS = {
-  loss, optimizer: optional(instance(Optimizer, 'an Optimizer')), lr: optional(rate), schedule: optional(schedule),
+  loss, optimizer: optional(optimizerCheck), lr: optional(rate), schedule: optional(schedule),
   epochs: optional(count), steps: optional(count), batchSize: optional(count), shuffle: optional(bool),
   seed: optional(seed), rng: optional(instance(Rng, 'an Rng')), l2: withDefault(rate, 0), l1: withDefault(rate, 0), clipGradNorm: optional(positive),
   validation: optional(validation), onStep: optional(fn), onEpoch: optional(fn),

@@ -136,5 +136,5 @@ export class Standardizer {
  * scaler.transform([[2, 10], [5, 10]]); // [[0, 0], [3, 0]]: column 0 has mean 2 and std 1; column 1 is constant
  */
 export function standardize(X: readonly (readonly number[])[]): Standardizer {
-  return new Standardizer().fit(X);
+  return new Standardizer().fit(rows(X, 'standardize', 'X'));
 }

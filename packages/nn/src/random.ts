@@ -1,5 +1,6 @@
 import seedrandom from 'seedrandom';
-import { arrayOf, count, finite, instance, nullable, object, optional, parseOptions, rate, typeError, whole, type Check } from '@ugrad/engine/internal';
+import { dense } from './rows.js';
+import { arrayOf, count, finite, instance, nullable, object, optional, parseOptions, rate, str, typeError, whole, type Check } from '@ugrad/engine/internal';
 
 /** What a seed may be: any number or string; the same seed gives the same stream everywhere. */
 export type Seed = number | string;
@@ -47,6 +48,8 @@ export class Rng {
   uniform(lo = 0, hi = 1): number {
     finite(lo, 'Rng.uniform', 'lo');
     finite(hi, 'Rng.uniform', 'hi');
+    // Python's a + (b − a)·u, so the draws match micrograd's; b − a must not overflow.
+    if (!Number.isFinite(hi - lo)) throw new RangeError(`Rng.uniform: expected hi − lo to be finite, got ${hi} − ${lo}`);
     return lo + (hi - lo) * this.gen();
   }
 
@@ -72,9 +75,12 @@ export class Rng {
     return Math.floor(this.gen() * n);
   }
 
-  /** Shuffles `items` in place (Fisher–Yates) and returns it. */
+  /** Shuffles `items` in place (Fisher–Yates) and returns it; an array with holes or a frozen one is refused. */
   shuffle<T>(items: T[]): T[] {
-    if (!Array.isArray(items)) throw typeError('Rng.shuffle', 'items', 'an array', items);
+    const where = 'Rng.shuffle';
+    if (!Array.isArray(items)) throw typeError(where, 'items', 'an array', items);
+    if (Object.isFrozen(items) && items.length > 1) throw new TypeError(`${where}: expected items to be an array it may reorder, got a frozen array`);
+    dense(items, where, 'items');
     for (let i = items.length - 1; i > 0; i--) {
       const j = Math.floor(this.gen() * (i + 1));
       const t = items[i]!;
@@ -93,6 +99,13 @@ export interface RandomOptions {
   rng?: Rng;
 }
 
+/** @internal Puts `rng` back at a position saved by `rng.state()` (a step that failed gives back what it drew). */
+export function setRngState(rng: Rng, state: { arc4: RngState; spare: number | null }): void {
+  const r = rng as unknown as { gen: seedrandom.StatefulPRNG<seedrandom.State.Arc4>; spare: number | null };
+  r.gen = seedrandom('', { state: state.arc4 });
+  r.spare = state.spare;
+}
+
 /** A seed: a number or a string. */
 export const seedCheck: Check<Seed> = (x, where, what) => {
   if (typeof x !== 'number' && typeof x !== 'string') throw typeError(where, what, 'a number or a string', x);
@@ -107,6 +120,7 @@ export const RANDOM_SCHEMA = { seed: optional(seedCheck), rng: optional(instance
  * Reads only `seed` and `rng` (callers read their other options with `parseOptions`).
  */
 export function rngFrom(options: { seed?: Seed | undefined; rng?: Rng | undefined }, where: string): Rng {
+  str(where, 'rngFrom', 'where');
   const o = object(options, where, 'options');
   const { seed, rng } = parseOptions(where, { seed: o['seed'], rng: o['rng'] }, RANDOM_SCHEMA);
   if (seed !== undefined && rng !== undefined) throw new TypeError(`${where}: give options.seed or options.rng, not both`);

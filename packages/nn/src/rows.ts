@@ -43,3 +43,12 @@ export function labels(y: unknown, n: number, where: string, nameX: string, what
   if (out.length !== n) throw new RangeError(`${where}: expected ${what} to have one value per row of ${nameX} (${n}), got ${out.length}`);
   return out;
 }
+
+/**
+ * @internal A TypeError at the first hole of `items` (a sparse array, or
+ * `new Array(n)`), which `map`, `forEach` and `every` would skip — over up to
+ * 2³² − 1 indices of nothing.
+ */
+export function dense(items: readonly unknown[], where: string, what: string): void {
+  for (let i = 0; i < items.length; i++) if (!(i in items)) throw typeError(where, `${what}[${i}]`, 'an element (an array without holes)', undefined);
+}

@@ -1,4 +1,4 @@
-import { count, object, oneOf, rate, whole } from '@ugrad/engine/internal';
+import { count, object, oneOf, parseOptions, rate, whole } from '@ugrad/engine/internal';
 
 /** A schedule described as plain JSON, so a checkpoint can record it and {@link scheduleFromSpec} rebuild it. */
 export type ScheduleSpec =
@@ -22,11 +22,20 @@ export interface Schedule {
   readonly spec: ScheduleSpec;
 }
 
+// Each schedule's arguments and their checks: the one place both the
+// functions below and scheduleFromSpec read them from.
+const ARGS = {
+  constant: { lr: rate },
+  linear: { start: rate, end: rate, steps: count },
+  step: { lr: rate, stepSize: count, gamma: rate },
+  cosine: { lr: rate, steps: count, minLr: rate },
+} as const;
+
 /** The same learning rate at every step. */
 export function constantLR(lr: number): Schedule {
   const where = 'constantLR';
-  rate(lr, where, 'lr');
-  return make({ type: 'constant', lr }, where, () => lr);
+  const s = parseOptions(where, { lr }, ARGS.constant, '');
+  return make({ type: 'constant', ...s }, where, () => s.lr);
 }
 
 /**
@@ -36,10 +45,10 @@ export function constantLR(lr: number): Schedule {
  */
 export function linearLR(start: number, end: number, steps: number): Schedule {
   const where = 'linearLR';
-  rate(start, where, 'start');
-  rate(end, where, 'end');
-  count(steps, where, 'steps');
-  return make({ type: 'linear', start, end, steps }, where, (k) => (k >= steps ? end : start - ((start - end) * k) / steps));
+  const s = parseOptions(where, { start, end, steps }, ARGS.linear, '');
+  const d = s.start - s.end;
+  // (start − end)·k can overflow where (start − end)·(k / steps) does not.
+  return make({ type: 'linear', ...s }, where, (k) => (k >= s.steps ? s.end : s.start - (Number.isFinite(d * k) ? (d * k) / s.steps : d * (k / s.steps))));
 }
 
 /**
@@ -48,10 +57,8 @@ export function linearLR(start: number, end: number, steps: number): Schedule {
  */
 export function stepLR(lr: number, stepSize: number, gamma = 0.1): Schedule {
   const where = 'stepLR';
-  rate(lr, where, 'lr');
-  count(stepSize, where, 'stepSize');
-  rate(gamma, where, 'gamma');
-  return make({ type: 'step', lr, stepSize, gamma }, where, (k) => lr * gamma ** Math.floor(k / stepSize));
+  const s = parseOptions(where, { lr, stepSize, gamma }, ARGS.step, '');
+  return make({ type: 'step', ...s }, where, (k) => s.lr * s.gamma ** Math.floor(k / s.stepSize));
 }
 
 /**
@@ -61,23 +68,22 @@ export function stepLR(lr: number, stepSize: number, gamma = 0.1): Schedule {
  */
 export function cosineLR(lr: number, steps: number, minLr = 0): Schedule {
   const where = 'cosineLR';
-  rate(lr, where, 'lr');
-  count(steps, where, 'steps');
-  rate(minLr, where, 'minLr');
-  return make({ type: 'cosine', lr, steps, minLr }, where, (k) =>
-    k >= steps ? minLr : minLr + ((lr - minLr) * (1 + Math.cos((Math.PI * k) / steps))) / 2,
-  );
+  const s = parseOptions(where, { lr, steps, minLr }, ARGS.cosine, '');
+  const d = s.lr - s.minLr;
+  return make({ type: 'cosine', ...s }, where, (k) => {
+    if (k >= s.steps) return s.minLr;
+    const c = 1 + Math.cos((Math.PI * k) / s.steps);
+    // d·c can overflow (lr near the largest double) where d·(c / 2) does not.
+    return s.minLr + (Number.isFinite(d * c) ? (d * c) / 2 : d * (c / 2));
+  });
 }
 
 /** Rebuilds a schedule from its `spec` (as saved in a checkpoint), checking it on the way. */
 export function scheduleFromSpec(spec: ScheduleSpec): Schedule {
   const where = 'scheduleFromSpec';
-  const s = object(spec, where, 'spec');
-  const type = oneOf(['constant', 'linear', 'step', 'cosine'] as const)(s.type, where, 'spec.type');
-  const keys: Record<typeof type, string[]> = { constant: ['lr'], linear: ['start', 'end', 'steps'], step: ['lr', 'stepSize', 'gamma'], cosine: ['lr', 'steps', 'minLr'] };
-  const extra = Object.keys(s).find((k) => k !== 'type' && !keys[type].includes(k));
-  if (extra !== undefined) throw new TypeError(`${where}: unknown key ${JSON.stringify(extra)} in a ${type} spec (expected type, ${keys[type].join(', ')})`);
-  const n = s as Record<string, number>;
+  const type = oneOf(['constant', 'linear', 'step', 'cosine'] as const)(object(spec, where, 'spec').type, where, 'spec.type');
+  // Every field checked here, so that errors name spec.field and the functions below cannot fail.
+  const n = parseOptions(where, spec, { type: oneOf([type]), ...ARGS[type] }, 'spec') as unknown as Record<string, number>;
   switch (type) {
     case 'constant': return constantLR(n.lr!);
     case 'linear': return linearLR(n.start!, n.end!, n.steps!);

@@ -1,13 +1,13 @@
 import { TraceError, Value, noGrad } from '@ugrad/engine';
-import { describe, finite, typeError, withContext } from '@ugrad/engine/internal';
+import { arrayOf, describe, finite, instance, rate, str, typeError, withContext, type Check } from '@ugrad/engine/internal';
 import { CompiledBatchStep, EagerStep, NonFiniteError, compileBatchStep, type BatchStep, type Model, type Prepared, type StepContext } from './batch.js';
 import { EarlyStopping, EpochTotals, type EpochInfo, type StepInfo } from './callbacks.js';
 import { trainTestSplit, type Dataset } from './datasets.js';
 import { checkLabelsFor, countCorrect, type AccuracyRule } from './losses.js';
-import { Module } from './module.js';
+import { Module, primitive, type AnyModule } from './module.js';
 import { Optimizer, SGD, clipGradNorm } from './optim.js';
 import { parseFitOptions, type FitOptions, type ResolvedLoss, type TrainingMode } from './options.js';
-import { Rng } from './random.js';
+import { Rng, setRngState } from './random.js';
 import { scheduleFromSpec, type Schedule } from './schedule.js';
 import { checkTrainerState, type History, type TrainerState } from './trainer-state.js';
 
@@ -75,6 +75,8 @@ export class Trainer {
   #history: History = { steps: [], epochs: [], stopReason: null };
   // The weights before the update in progress, to put back if it overflows.
   #before = new Float64Array(0);
+  // True while onStep or onEpoch runs, inside a step.
+  #inCallback = false;
 
   constructor(model: Model, data: Dataset, options: FitOptions) {
     const where = 'fit';
@@ -109,11 +111,20 @@ export class Trainer {
     const full = this.#targets(all, where, 'data');
     this.#rule = this.#accuracyRule(full.y, o.accuracy, where);
     if (given !== null) this.#targets(given, where, 'options.validation');
-    const params = model.parameters();
+    // a subclass may override parameters(): it must still list Values
+    const params = arrayOf(instance(Value, 'a Value'))(model.parameters(), where, 'what model.parameters() returns');
     const own = new Set(params);
     if (o.optimizer !== undefined && !o.optimizer.params.some((p) => own.has(p))) {
       throw new RangeError(`${where}: expected options.optimizer to hold some of the model's parameters, got one holding none of them`);
     }
+    if (params.length === 0) throw new RangeError(`${where}: expected the model to have parameters to train, got none`);
+    let optimizer: Optimizer;
+    try {
+      optimizer = o.optimizer ?? new SGD(params, o.lr === undefined ? {} : { lr: o.lr });
+    } catch (err) {
+      throw withContext(err, `${where}: `); // e.g. a computed Value in a field, which no optimizer updates
+    }
+    const rngBefore = o.rng?.state();
 
     // Everything is checked: from here on, state changes.
     this.model = model;
@@ -132,7 +143,7 @@ export class Trainer {
     this.#order = range(nTrain);
     this.#total = o.epochs !== undefined ? o.epochs * this.#batchesPerEpoch : o.steps ?? Infinity;
     this.#schedule = o.schedule ?? null;
-    this.optimizer = o.optimizer ?? new SGD(params, o.lr === undefined ? {} : { lr: o.lr });
+    this.optimizer = optimizer;
     this.#clip = o.clipGradNorm ?? null;
     this.#targetLoss = o.targetLoss ?? null;
     this.#onStep = (o.onStep as FitOptions['onStep']) ?? null;
@@ -143,8 +154,17 @@ export class Trainer {
       position: () => ({ step: this.#step, epoch: this.#epoch }),
     };
     this.#eager = new EagerStep(this.#context);
+    const modes = model.modules().map((m): [AnyModule, boolean] => [m, m.training]);
     model.train();
-    [this.#stepper, this.#eagerReason] = this.#choose(o.compile);
+    try {
+      [this.#stepper, this.#eagerReason] = this.#choose(o.compile);
+    } catch (err) {
+      // A step that cannot be compiled (compile: true) changes nothing: the modes and the caller's generator go back.
+      for (const [m, on] of modes) m.training = on;
+      if (rngBefore !== undefined) setRngState(o.rng!, rngBefore);
+      throw err;
+    }
+    trainers.add(this);
   }
 
   /** How steps are computed: `'compiled'`, or `'eager'` (then {@link eagerReason} says why). */
@@ -190,17 +210,29 @@ export class Trainer {
    */
   step(): StepInfo {
     if (this.done) throw new Error(`Trainer.step: training has stopped (${this.#history.stopReason ?? 'completed'}) after ${this.#step} steps; make a new Trainer to train on`);
+    if (this.#inCallback) throw new Error('Trainer.step: called from a callback of this trainer, which runs inside a step; return false from the callback to stop instead');
     const start = performance.now();
     const n = this.data.X.length;
-    if (this.#batch === 0) this.#order = this.#shuffle ? this.#rng.shuffle(range(n)) : range(n);
-    const rows = this.#order.slice(this.#batch * this.#batchSize, (this.#batch + 1) * this.#batchSize);
     const k = this.#step;
-    if (this.#schedule !== null) this.optimizer.lr = this.#schedule(k);
-    const lr = this.optimizer.lr;
-    const { loss, outputs } = this.#stepper.run(this.#train, rows, true);
-    const correct = this.#rule === null ? 0 : countCorrect(this.#rule, outputs, this.#width, rows.map((i) => this.#train.y[i]!));
-    if (this.#clip !== null) clipGradNorm(this.#params, this.#clip);
-    this.#update();
+    // A step that throws (a non-finite loss, a schedule's bad value, the user's forward) changes nothing: put back what it drew and set.
+    const [orderBefore, rngBefore, lrBefore] = [this.#order, this.#batch === 0 && this.#shuffle ? this.#rng.state() : null, this.optimizer.lr];
+    let lr: number, loss: number, correct: number, rows: number[];
+    try {
+      if (this.#batch === 0) this.#order = this.#shuffle ? this.#rng.shuffle(range(n)) : range(n);
+      rows = this.#order.slice(this.#batch * this.#batchSize, (this.#batch + 1) * this.#batchSize);
+      if (this.#schedule !== null) this.optimizer.lr = rate(this.#schedule(k), 'fit', `the learning rate options.schedule gave for step ${k}`);
+      lr = this.optimizer.lr;
+      const run = this.#stepper.run(this.#train, rows, true);
+      loss = run.loss;
+      correct = this.#rule === null ? 0 : countCorrect(this.#rule, run.outputs, this.#width, rows.map((i) => this.#train.y[i]!));
+      if (this.#clip !== null) clipGradNorm(this.#params, this.#clip);
+      this.#update();
+    } catch (err) {
+      this.#order = orderBefore;
+      if (rngBefore !== null) setRngState(this.#rng, rngBefore);
+      this.optimizer.lr = lrBefore;
+      throw err;
+    }
     const ms = performance.now() - start;
 
     const info: StepInfo = { step: k, epoch: this.#epoch, loss, ...(this.#rule === null ? {} : { accuracy: correct / rows.length }), lr, ms };
@@ -211,13 +243,19 @@ export class Trainer {
     const epochInfo = this.#batch === this.#batchesPerEpoch ? this.#endEpoch(lr) : null;
 
     // The callbacks see a finished step and epoch, so a checkpoint saved inside one resumes from here.
-    const h = this.#history;
-    if (this.#onStep?.(info, this) === false) this.stop();
-    if (epochInfo !== null && h.stopReason === null && this.#onEpoch?.(epochInfo, this) === false) this.stop();
-    if (h.stopReason === null) {
-      if (this.#targetLoss !== null && loss <= this.#targetLoss) h.stopReason = 'targetLoss';
-      else if (epochInfo !== null && this.#early !== null && this.#early.state.wait >= this.#early.patience) h.stopReason = 'earlyStopping';
-      else if (this.#step >= this.#total) h.stopReason = 'completed';
+    // If one throws, its error passes through, and the step still ends as it would have.
+    this.#inCallback = true;
+    try {
+      if (this.#onStep?.(info, this) === false) this.stop();
+      if (epochInfo !== null && this.#history.stopReason === null && this.#onEpoch?.(epochInfo, this) === false) this.stop();
+    } finally {
+      this.#inCallback = false;
+      const h = this.#history;
+      if (h.stopReason === null) {
+        if (this.#targetLoss !== null && loss <= this.#targetLoss) h.stopReason = 'targetLoss';
+        else if (epochInfo !== null && this.#early !== null && this.#early.state.wait >= this.#early.patience) h.stopReason = 'earlyStopping';
+        else if (this.#step >= this.#total) h.stopReason = 'completed';
+      }
     }
     return info;
   }
@@ -262,11 +300,14 @@ export class Trainer {
    * (not the `rng` it was given) and adopts a saved schedule spec.
    */
   loadStateDict(state: TrainerState): void {
-    this._prepareLoad(checkTrainerState(state, 'Trainer.loadStateDict', 'state'), 'Trainer.loadStateDict', 'state')();
+    this._prepareLoad(state, 'Trainer.loadStateDict', 'state')();
   }
 
-  /** @internal Checks a structurally valid state against this trainer; returns a function that applies it and cannot fail. */
-  _prepareLoad(s: TrainerState, where: string, what: string): () => void {
+  /** @internal Checks a state (named `what` in messages) against this trainer; returns a function that applies it and cannot fail. */
+  _prepareLoad(state: TrainerState, where: string, what: string): () => void {
+    str(where, 'Trainer._prepareLoad', 'where');
+    str(what, 'Trainer._prepareLoad', 'what');
+    const s = checkTrainerState(state, where, what);
     const n = this.data.X.length;
     if (s.batchSize !== this.#batchSize) throw new RangeError(`${where}: expected ${what}.batchSize to be this trainer's batch size, ${this.#batchSize}, got ${s.batchSize}`);
     if (s.order.length !== n) throw new RangeError(`${where}: expected ${what}.order to order this trainer's ${n} training samples, got ${s.order.length} entries`);
@@ -291,6 +332,22 @@ export class Trainer {
     };
   }
 
+  /** What `JSON.stringify(trainer)` writes: {@link stateDict}. */
+  toJSON(): TrainerState {
+    return this.stateDict();
+  }
+
+  /** e.g. `Trainer(compiled, step 40 of 100, epoch 40)`, and why it stopped once it has. */
+  toString(): string {
+    const stopped = this.#history.stopReason === null ? '' : `, stopped: ${this.#history.stopReason}`;
+    return `Trainer(${this.mode}, step ${this.#step}${Number.isFinite(this.#total) ? ` of ${this.#total}` : ''}, epoch ${this.#epoch}${stopped})`;
+  }
+
+  /** Text for `${trainer}`; used as a number (`+trainer`), it is a TypeError. */
+  [Symbol.toPrimitive](hint: string): string {
+    return primitive(this, hint, 'a Trainer', 'read trainer.stepCount, trainer.epoch or trainer.history');
+  }
+
   // The optimizer's step; if it leaves a weight non-finite (an update that
   // overflows), every weight goes back to where it was and the step throws.
   #update(): void {
@@ -298,7 +355,13 @@ export class Trainer {
     if (this.#before.length !== params.length) this.#before = new Float64Array(params.length);
     const before = this.#before;
     for (let i = 0; i < params.length; i++) before[i] = params[i]!.data;
-    this.optimizer.step();
+    try {
+      this.optimizer.step();
+    } catch (err) {
+      // a custom optimizer's update that throws midway
+      params.forEach((p, i) => { p.data = before[i]!; });
+      throw err;
+    }
     let bad = -1;
     for (let i = 0; i < params.length && bad < 0; i++) if (!Number.isFinite(params[i]!.data)) bad = i;
     if (bad < 0) return;
@@ -394,25 +457,43 @@ export class Trainer {
   }
 }
 
+// The trainers made by the constructor: a Proxy or Object.create of one passes
+// `instanceof` but holds none of the private state its methods read.
+const trainers = new WeakSet<object>();
+
+/** @internal A Trainer made by its constructor (not a Proxy or copy of one). */
+export const trainerCheck: Check<Trainer> = (x, where, what) => {
+  if (!(x instanceof Trainer)) throw typeError(where, what, 'a Trainer', x);
+  if (!trainers.has(x)) throw typeError(where, what, 'a Trainer made by its constructor (a Proxy or a copy holds none of its state)', x);
+  return x;
+};
+
 function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
 }
 
 // X: a non-empty array of equally long (`width`, or X[0]'s), non-empty rows of finite numbers; y: one finite number per row.
+// Returns copies, so what was checked is what trains (indices, not forEach: a hole is refused, not skipped).
 function checkRows(data: unknown, where: string, what: string, width?: number): Dataset {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw typeError(where, what, 'a dataset { X, y }', data);
   const { X, y } = data as Record<string, unknown>;
   if (!Array.isArray(X)) throw typeError(where, `${what}.X`, 'an array of rows', X);
   if (X.length === 0) throw new RangeError(`${where}: expected ${what}.X to have at least one row, got none`);
-  const w = width ?? (Array.isArray(X[0]) ? X[0].length : 0);
-  X.forEach((row: unknown, i) => {
+  const first: unknown = X[0];
+  const w = width ?? (Array.isArray(first) ? first.length : 0);
+  const rows = new Array<number[]>(X.length);
+  for (let i = 0; i < X.length; i++) {
+    const row: unknown = X[i];
     if (!Array.isArray(row)) throw typeError(where, `${what}.X[${i}]`, 'an array of numbers', row);
     if (width !== undefined && row.length !== width) throw new RangeError(`${where}: expected ${what}.X to have ${width} columns like the training data, got ${row.length}`);
     if (row.length === 0 || row.length !== w) throw new RangeError(`${where}: expected ${what}.X[${i}] to have ${w || 'at least one'} columns like ${what}.X[0], got ${row.length}`);
-    for (let j = 0; j < row.length; j++) finite(row[j], where, `${what}.X[${i}][${j}]`);
-  });
+    const copy = new Array<number>(w);
+    for (let j = 0; j < w; j++) copy[j] = finite(row[j], where, `${what}.X[${i}][${j}]`);
+    rows[i] = copy;
+  }
   if (!Array.isArray(y)) throw typeError(where, `${what}.y`, 'an array of numbers', y);
   if (y.length !== X.length) throw new RangeError(`${where}: expected ${what}.y to have one label per row of ${what}.X (${X.length}), got ${y.length}`);
-  y.forEach((v: unknown, i) => finite(v, where, `${what}.y[${i}]`));
-  return { X: X as number[][], y: y as number[] };
+  const labels = new Array<number>(y.length);
+  for (let i = 0; i < y.length; i++) labels[i] = finite(y[i], where, `${what}.y[${i}]`);
+  return { X: rows, y: labels };
 }

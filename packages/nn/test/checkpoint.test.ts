@@ -191,7 +191,7 @@ describe('bad checkpoints', () => {
       [(c) => c.trainer.rng.arc4.S.pop(), new RangeError('restoreCheckpoint: expected trainer.rng.arc4.S to have 256 entries, got 255')],
       [(c) => (c.trainer.rng.arc4.S[7] = 256), new RangeError('restoreCheckpoint: expected trainer.rng.arc4.S[7] to be an integer in [0, 255], got 256')],
       [(c) => (c.trainer.order[0] = 1.5), new RangeError('restoreCheckpoint: expected trainer.order[0] to be a whole number ≥ 0, got 1.5')],
-      [(c) => (c.trainer.schedule.steps = 0), new RangeError('restoreCheckpoint: trainer.schedule: cosineLR: expected steps to be a positive integer, got 0')],
+      [(c) => (c.trainer.schedule.steps = 0), new RangeError('restoreCheckpoint: trainer.schedule: scheduleFromSpec: expected spec.steps to be a positive integer, got 0')],
       [(c) => (c.trainer.earlyStopping = null), new TypeError('restoreCheckpoint: expected trainer.earlyStopping to be an object, got null')],
     ];
     for (const [edit, error] of cases) expect(() => restoreCheckpoint(edited(edit)), error.message).toThrow(error);

@@ -43,7 +43,7 @@ describe('loadCsv', () => {
   it('names the file, line and column of a bad cell', () => {
     const file = join(dir, 'bad.csv');
     writeFileSync(file, 'x1,x2,label\n1,2,0\n3,four,1\n');
-    expect(() => loadCsv(file)).toThrow(new RangeError(`parseCsv: ${file}, line 3, column 2 ("x2"): expected a number, got "four"`));
+    expect(() => loadCsv(file)).toThrow(new RangeError(`loadCsv: ${file}, line 3, column 2 ("x2"): expected a number, got "four"`));
     let caught: unknown;
     try {
       loadCsv(file);

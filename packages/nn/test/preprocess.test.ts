@@ -92,7 +92,7 @@ describe('Standardizer state', () => {
     const s = standardize([[1, 2], [3, 4]]);
     expect(thrown(() => s.transform([[1, 2, 3]]))).toEqual(new RangeError('Standardizer.transform: expected the rows of X to have 2 columns, as the scaler was fitted on, got 3'));
     expect(thrown(() => s.transform([[1, NaN]]))).toEqual(new RangeError('Standardizer.transform: expected X[0][1] to be a finite number, got NaN'));
-    expect(thrown(() => standardize([]))).toEqual(new RangeError('Standardizer.fit: expected X to have at least one row, got none'));
-    expect(thrown(() => standardize('x' as never))).toEqual(new TypeError('Standardizer.fit: expected X to be an array of rows, got string "x"'));
+    expect(thrown(() => standardize([]))).toEqual(new RangeError('standardize: expected X to have at least one row, got none'));
+    expect(thrown(() => standardize('x' as never))).toEqual(new TypeError('standardize: expected X to be an array of rows, got string "x"'));
   });
 });

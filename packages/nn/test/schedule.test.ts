@@ -64,7 +64,7 @@ describe('specs', () => {
       new RangeError('scheduleFromSpec: expected spec.type to be one of \'constant\', \'linear\', \'step\', \'cosine\', got "exp"'),
     );
     expect(() => scheduleFromSpec({ type: 'linear', start: 1, end: 0.1 } as ScheduleSpec)).toThrow(
-      new TypeError('linearLR: expected steps to be a positive integer, got undefined'),
+      new TypeError('scheduleFromSpec: expected spec.steps to be a positive integer, got undefined'),
     );
     expect(() => scheduleFromSpec(null as unknown as ScheduleSpec)).toThrow(TypeError);
   });

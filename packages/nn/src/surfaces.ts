@@ -1,5 +1,5 @@
 import { parseOptions } from '@ugrad/engine/internal';
-import { GENERATOR, type Dataset, type GeneratorOptions } from './datasets.js';
+import { GENERATOR, sized, type Dataset, type GeneratorOptions } from './datasets.js';
 import { rngFrom, type Rng } from './random.js';
 
 // TF Playground's two regression problems (github.com/tensorflow/playground,
@@ -22,6 +22,7 @@ const BUMPS = [[-4, 2.5, 1], [0, 2.5, -1], [4, 2.5, 1], [-4, -2.5, -1], [0, -2.5
  */
 export function plane(options: GeneratorOptions = {}): Dataset {
   const o = parseOptions('plane', options, GENERATOR);
+  sized('plane', o.n, 2);
   return surface(o.n, o.noise, rngFrom(o, 'plane'), (x1, x2) => (x1 + x2) / 10);
 }
 
@@ -36,6 +37,7 @@ export function plane(options: GeneratorOptions = {}): Dataset {
  */
 export function gaussians(options: GeneratorOptions = {}): Dataset {
   const o = parseOptions('gaussians', options, GENERATOR);
+  sized('gaussians', o.n, 2);
   return surface(o.n, o.noise, rngFrom(o, 'gaussians'), (x1, x2) => {
     let label = 0;
     for (const [cx, cy, sign] of BUMPS) {

@@ -79,6 +79,8 @@ describe('options', () => {
         [{ n: '5' }, TypeError, `${name}: expected options.n to be an integer ≥ 1, got string "5"`],
         [{ noise: -0.5 }, RangeError, `${name}: expected options.noise to be finite and ≥ 0, got -0.5`],
         [{ seed: 1, rng: new Rng(1) }, TypeError, `${name}: give options.seed or options.rng, not both`],
+        // Refused before anything is drawn: 2·n numbers past MAX_SIZE.
+        [{ n: 2 ** 31 }, RangeError, `${name}: expected the number of values, samples × 2 features, to be at most 10000000 (MAX_SIZE), got 4294967296`],
       ];
       for (const [options, kind, message] of cases) {
         const err = thrown(() => gen(options as never)) as Error;

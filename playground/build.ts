@@ -1,6 +1,6 @@
 import * as esbuild from 'esbuild';
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { copyFile, mkdir, readFile, realpath, stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -15,24 +15,27 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const DIST = path.join(here, 'dist');
 
-/** Bundles src/main.ts with the engine and nn (from their src/, via the @ugrad/source condition) into dist/. */
-export async function build(): Promise<string> {
-  await mkdir(DIST, { recursive: true });
+/**
+ * Bundles the two pages — src/main.ts (the playground, app.js) and src/digits-page.ts
+ * (the digits page, digits.js) — with the engine and nn (from their src/, where the
+ * workspace's exports point) into `dir` (default dist/).
+ */
+export async function build(dir: string = DIST): Promise<string> {
+  await mkdir(dir, { recursive: true });
   await esbuild.build({
-    entryPoints: [path.join(here, 'src', 'main.ts')],
-    outfile: path.join(DIST, 'app.js'),
+    entryPoints: { app: path.join(here, 'src', 'main.ts'), digits: path.join(here, 'src', 'digits-page.ts') },
+    outdir: dir,
     bundle: true,
     format: 'iife',
     platform: 'browser',
     target: 'es2022',
-    conditions: ['@ugrad/source'],
     sourcemap: 'linked',
     logLevel: 'warning',
   });
   const plotly = createRequire(import.meta.url).resolve('plotly.js-dist-min');
-  await copyFile(plotly, path.join(DIST, 'plotly.min.js'));
-  for (const file of ['index.html', 'style.css']) await copyFile(path.join(here, 'src', file), path.join(DIST, file));
-  return DIST;
+  await copyFile(plotly, path.join(dir, 'plotly.min.js'));
+  for (const file of ['index.html', 'digits.html', 'style.css']) await copyFile(path.join(here, 'src', file), path.join(dir, file));
+  return dir;
 }
 
 const TYPES: Record<string, string> = {
@@ -43,21 +46,31 @@ const TYPES: Record<string, string> = {
   '.png': 'image/png',
 };
 
-/** Serves `dir` read-only on 127.0.0.1; port 0 picks a free one. Resolves once listening. */
-export function serve(dir: string, port = 0): Promise<{ server: Server; url: string }> {
-  const root = path.resolve(dir);
+/**
+ * Serves `dir` read-only on 127.0.0.1; port 0 picks a free one. Resolves once listening.
+ * Every request gets an answer and none reaches outside `dir`: 400 for what cannot be a
+ * path (bad percent-encoding, a NUL byte, an unparsable request), 403 for a path that
+ * leads out (`..`, or a symbolic link pointing away), 404 for what is not a file there,
+ * 405 for methods other than GET and HEAD. A failure inside a request ends that request.
+ */
+export async function serve(dir: string, port = 0): Promise<{ server: Server; url: string }> {
+  const root = await realpath(path.resolve(dir));
   const server = createServer((req, res) => {
-    const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
-    const file = path.resolve(root, `.${pathname.endsWith('/') ? `${pathname}index.html` : pathname}`);
-    // path.resolve has already folded any '..', so this check keeps requests inside dir.
-    if (req.method !== 'GET' || !file.startsWith(root + path.sep)) {
-      res.writeHead(req.method === 'GET' ? 403 : 405).end();
-      return;
-    }
-    readFile(file).then(
-      (body) => res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' }).end(body),
-      () => res.writeHead(404, { 'content-type': 'text/plain' }).end('not found'),
-    );
+    // A client that goes away mid-request is its own business, never the server's end.
+    req.on('error', () => req.destroy());
+    res.on('error', () => res.destroy());
+    answer(root, req, res).catch(() => {
+      if (!res.headersSent) send(res, 500);
+      else res.destroy();
+    });
+  });
+  // CONNECT (a proxy tunnel) is no request for a file.
+  server.on('connect', (_req, socket) => socket.end('HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD\r\nConnection: close\r\nContent-Length: 0\r\n\r\n'));
+  // What Node's parser refuses (a malformed request line, oversized headers) closes with a status, not silence.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    else socket.destroy();
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -67,6 +80,45 @@ export function serve(dir: string, port = 0): Promise<{ server: Server; url: str
       resolve({ server, url: `http://127.0.0.1:${actual}/` });
     });
   });
+}
+
+async function answer(root: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { allow: 'GET, HEAD' });
+  // The path as sent (origin form `/a/b?q`, or absolute form `http://host/a/b`), then percent-decoded;
+  // anything else (`*`, bad encoding) is no path at all.
+  const target = req.url ?? '';
+  let pathname: string;
+  try {
+    const raw = target.startsWith('/') ? target.split(/[?#]/, 1)[0]! : /^https?:\/\//i.test(target) ? new URL(target).pathname : null;
+    if (raw === null) return send(res, 400);
+    pathname = decodeURIComponent(raw);
+  } catch {
+    return send(res, 400);
+  }
+  if (pathname.includes('\0')) return send(res, 400);
+  // path.resolve folds any '..'; what is left must still be inside the root.
+  const file = path.resolve(root, `.${pathname.endsWith('/') ? `${pathname}index.html` : pathname}`);
+  if (!file.startsWith(root + path.sep)) return send(res, 403);
+  let real: string;
+  try {
+    real = await realpath(file);
+  } catch {
+    return send(res, 404);
+  }
+  // A symbolic link inside may point outside.
+  if (!real.startsWith(root + path.sep)) return send(res, 403);
+  if (!(await stat(real)).isFile()) return send(res, 404);
+  const body = await readFile(real);
+  res.writeHead(200, { 'content-type': TYPES[path.extname(real)] ?? 'application/octet-stream', 'content-length': body.length, 'x-content-type-options': 'nosniff' });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+const REASONS: Record<number, string> = { 400: 'bad request', 403: 'forbidden', 404: 'not found', 405: 'method not allowed', 500: 'internal error' };
+
+function send(res: ServerResponse, status: number, headers: Record<string, string> = {}): void {
+  const body = `${REASONS[status] ?? ''}\n`;
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body), ...headers });
+  res.end(body);
 }
 
 /** PORT if it is a valid port number; otherwise 0 (any free port), saying why when PORT was set. */

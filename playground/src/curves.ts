@@ -66,9 +66,10 @@ export class Curves {
   }
 }
 
-/** The loss as trained: with λ·Σw² added, except for AdamW, which decays the weights itself. */
+/** The loss as minimised: with the regularisation term added. */
 function lossName({ state }: Session): string {
-  return state.l2 > 0 && state.optimizer !== 'adamw' ? `${state.loss} + ${state.l2}·Σw²` : state.loss;
+  if (state.reg === 'none' || state.regRate === 0) return state.loss;
+  return `${state.loss} + ${state.regRate}·${state.reg === 'L1' ? 'Σ|w|' : '½Σw²'}`;
 }
 
 /** At most MAX_POINTS evaluations, evenly spaced, always with the first and the latest. */

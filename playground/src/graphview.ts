@@ -1,8 +1,18 @@
-import { formula, layout, localRule, NODE_H, NODE_W, type GraphNode, type GraphSnapshot, type Layout } from './graph.js';
-import { svg } from './network.js';
+import { fmt } from './fmt.js';
+import { explainNode, layout, nodeName, NODE_H, NODE_W, type GraphSnapshot, type Layout } from './graph.js';
 
-/** Beyond this many nodes the picture is a wall of boxes; the view asks for a smaller network instead. */
+/** Beyond this many nodes a whole graph is a wall of boxes; the view then shows one neuron's part. */
 export const GRAPH_LIMIT = 400;
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+/** An SVG element with attributes, appended to `parent`. */
+function svg<K extends keyof SVGElementTagNameMap>(parent: Element, tag: K, attrs: Record<string, string | number> = {}): SVGElementTagNameMap[K] {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  parent.append(el);
+  return el;
+}
 
 interface NodeEls {
   g: SVGGElement;
@@ -10,27 +20,14 @@ interface NodeEls {
   grad: SVGTextElement;
 }
 
-/** `1.2346`, `-0.0012`, `3.1e-7`: four decimals, or exponent form for the tiny and huge. */
-export function fmt(x: number): string {
-  if (x === 0 || !Number.isFinite(x)) return String(x);
-  const m = Math.abs(x);
-  return m < 1e-4 || m >= 1e5 ? x.toExponential(2) : x.toFixed(4);
-}
-
-/** A node's name in the picture and the explanation: a parameter's or input's name, `#id` for an op, `const` for a number. */
-export function nodeName(n: GraphNode): string {
-  return n.name || (n.op === '' ? 'const' : `#${n.id}`);
-}
-
 /**
- * The computation graph of one sample, laid out by `layout` and drawn as SVG: a box per
- * node with its data and grad. The boxes are built once per graph shape; while training
- * runs, each refresh only rewrites the numbers, so the picture holds still.
+ * A computation graph (whole, or one neuron's part), laid out by `layout` and drawn as
+ * SVG: a box per node with its data and grad. The boxes are built once per graph shape;
+ * while training runs, a refresh rewrites only the numbers that changed.
  */
 export class GraphView {
   readonly #svg: SVGSVGElement;
   readonly #scroll: HTMLElement;
-  readonly #message: HTMLElement;
   readonly #explain: HTMLElement;
   #graph: GraphSnapshot | null = null;
   #layout: Layout | null = null;
@@ -40,10 +37,9 @@ export class GraphView {
   #selected: number | null = null;
   #zoom = 0.8;
 
-  constructor(root: SVGSVGElement, scroll: HTMLElement, message: HTMLElement, explain: HTMLElement) {
+  constructor(root: SVGSVGElement, scroll: HTMLElement, explain: HTMLElement) {
     this.#svg = root;
     this.#scroll = scroll;
-    this.#message = message;
     this.#explain = explain;
     root.addEventListener('click', (e) => {
       const node = (e.target as Element).closest('.node');
@@ -61,25 +57,16 @@ export class GraphView {
     this.#applyZoom();
   }
 
-  /** Shows a new snapshot: rebuilt if its shape changed, else just renumbered. */
+  /** Shows a snapshot: rebuilt if its shape changed, else just renumbered. */
   show(graph: GraphSnapshot): void {
-    if (graph.nodes.length > GRAPH_LIMIT) {
-      this.#graph = null;
-      this.#shape = '';
-      this.#svg.replaceChildren();
-      this.#message.hidden = false;
-      this.#message.textContent = `This network's graph for one sample has ${graph.nodes.length} nodes; it is drawn for up to ${GRAPH_LIMIT}. Try fewer or smaller hidden layers (e.g. 8 or 6,6).`;
-      this.#explain.innerHTML = "<p>No graph is drawn for a network this size.</p>";
-      return;
-    }
-    this.#message.hidden = true;
     this.#graph = graph;
     if (graph.shape !== this.#shape) this.#build(graph);
     graph.nodes.forEach((n, id) => {
       const els = this.#els[id]!;
-      els.data.textContent = `data ${fmt(n.data)}`;
-      els.grad.textContent = `grad ${fmt(n.grad)}`;
-      els.grad.setAttribute('class', `grad ${n.grad > 0 ? 'pos' : n.grad < 0 ? 'neg' : ''}`);
+      setText(els.data, `data ${fmt(n.data)}`);
+      setText(els.grad, `grad ${fmt(n.grad)}`);
+      const sign = n.grad > 0 ? 'grad pos' : n.grad < 0 ? 'grad neg' : 'grad';
+      if (els.grad.getAttribute('class') !== sign) els.grad.setAttribute('class', sign);
     });
     this.#explainSelected();
   }
@@ -124,17 +111,14 @@ export class GraphView {
       }
     }
     this.#els = graph.nodes.map((n) => {
-      const kind = n.id === 0 ? 'root' : n.op !== '' ? 'op' : /^x\d+$/.test(n.name) ? 'input' : n.name !== '' ? 'param' : 'leaf';
-      const leafish = n.op === '' ? ' leaf' : '';
-      const g = svg(root, 'g', { class: `node ${kind}${leafish}`, 'data-id': n.id, transform: `translate(${L.x[n.id]! - NODE_W / 2},${L.y[n.id]! - NODE_H / 2})` });
+      const cut = n.hiddenInputs > 0 || n.hiddenUsers > 0 ? ' cut' : '';
+      const g = svg(root, 'g', { class: `node ${n.kind}${cut}`, 'data-id': n.id, transform: `translate(${L.x[n.id]! - NODE_W / 2},${L.y[n.id]! - NODE_H / 2})` });
       svg(g, 'rect', { width: NODE_W, height: NODE_H, rx: 4 });
-      const title = n.id === 0 ? `loss ${n.op}` : n.op !== '' ? `#${n.id} ${n.op}` : nodeName(n);
+      const title = n.kind === 'root' ? `loss ${n.op}` : n.kind === 'neuron' ? `${n.name} ${n.op}` : n.op !== '' ? `#${n.id} ${n.op}` : nodeName(n);
       svg(g, 'text', { x: 5, y: 12, class: 'title' }).textContent = title;
-      const data = svg(g, 'text', { x: 5, y: 24 });
-      const grad = svg(g, 'text', { x: 5, y: 35 });
-      return { g, data, grad };
+      return { g, data: svg(g, 'text', { x: 5, y: 24 }), grad: svg(g, 'text', { x: 5, y: 35, class: 'grad' }) };
     });
-    // Start where backward() starts: at the loss, selected, at the right edge.
+    // Start where backward() starts: at the loss (or the part's last node), selected, at the right edge.
     const keep = this.#selected !== null && this.#selected < graph.nodes.length;
     this.select(keep ? this.#selected : 0, !keep);
   }
@@ -153,28 +137,34 @@ export class GraphView {
   #explainSelected(): void {
     const graph = this.#graph, sel = this.#selected;
     if (graph === null || sel === null) {
-      this.#explain.innerHTML = '<p>Click a node to see the chain rule at work there.</p>';
+      setHTML(this.#explain, '<p>Click a node to see the chain rule at work there.</p>');
       return;
     }
     const n = graph.nodes[sel]!;
     const ref = (id: number): string => `<button type="button" class="link" data-go="${id}">${esc(nodeName(graph.nodes[id]!))}</button>`;
     const parts: string[] = [];
-    const names = n.inputs.map((e) => nodeName(graph.nodes[e.id]!));
-    parts.push(`<h3>${esc(nodeName(n))}${n.op ? ` = ${esc(formula(n.op, names))}` : ''}${sel === 0 ? ' (the loss)' : ''}</h3>`);
+    // The op's math from the engine's op table, with this picture's names.
+    const math = explainNode(graph, sel);
+    parts.push(`<h3>${esc(nodeName(n))}${math !== null ? ` = ${esc(math.formula)}` : n.op ? ` (an op ${esc(n.op)})` : ''}${n.kind === 'root' ? ' (the loss)' : ''}</h3>`);
     parts.push(`<p>data v = ${fmt(n.data)} · grad ∂L/∂v = ${fmt(n.grad)}</p>`);
     if (n.inputs.length > 0) {
       parts.push('<p><b>Backward through this op:</b> local derivative × upstream grad = contribution to each input.</p>');
       parts.push('<table><tr><th>input</th><th>local ∂v/∂input</th><th>× upstream</th><th>= contribution</th></tr>');
       n.inputs.forEach((e, j) => {
         const input = graph.nodes[e.id]!;
-        parts.push(`<tr><th>${ref(e.id)} <small>(${fmt(input.data)})</small></th><td>${fmt(e.local)}<br><span class="rule">${esc(localRule(n.op, j))}</span></td><td>${fmt(n.grad)}</td><td>${fmt(e.local * n.grad)}</td></tr>`);
+        const rule = math !== null ? `<br><span class="rule">${esc(math.rules[j]!)}</span>` : '';
+        parts.push(`<tr><th>${ref(e.id)} <small>(${fmt(input.data)})</small></th><td>${fmt(e.local)}${rule}</td><td>${fmt(n.grad)}</td><td>${fmt(e.local * n.grad)}</td></tr>`);
       });
       parts.push('</table>');
     }
-    if (sel === 0) {
+    if (n.hiddenInputs > 0) parts.push(`<p class="rule">${n.hiddenInputs} more input${n.hiddenInputs === 1 ? '' : 's'} of this op lie outside this part of the graph.</p>`);
+    if (n.kind === 'root') {
       parts.push('<p>∂L/∂L = 1: <code>backward()</code> starts here and walks the graph right to left.</p>');
+    } else if (n.users.length === 0) {
+      parts.push(`<p><b>Where its grad comes from:</b> the ${n.hiddenUsers} op${n.hiddenUsers === 1 ? '' : 's'} that use${n.hiddenUsers === 1 ? 's' : ''} it, further right and outside this part of the graph; ${fmt(n.grad)} is what they passed back.</p>`);
     } else {
-      parts.push(`<p><b>Where its grad comes from:</b> the sum of what each user passed back (${n.users.length === 1 ? 'one user' : `${n.users.length} users`}).</p>`);
+      const count = n.users.length + n.hiddenUsers;
+      parts.push(`<p><b>Where its grad comes from:</b> the sum of what each user passed back (${count === 1 ? 'one user' : `${count} users`}).</p>`);
       parts.push('<table><tr><th>user</th><th>∂user/∂v</th><th>× user grad</th><th>= term</th></tr>');
       let total = 0;
       for (const e of n.users) {
@@ -182,13 +172,25 @@ export class GraphView {
         total += e.local * user.grad;
         parts.push(`<tr><th>${ref(e.id)}</th><td>${fmt(e.local)}</td><td>${fmt(user.grad)}</td><td>${fmt(e.local * user.grad)}</td></tr>`);
       }
-      parts.push(`<tr><th>sum</th><td></td><td></td><td>${fmt(total)}</td></tr></table>`);
+      if (n.hiddenUsers > 0) parts.push(`<tr><th>${n.hiddenUsers} user${n.hiddenUsers === 1 ? '' : 's'} outside this part</th><td></td><td></td><td>${fmt(n.grad - total)}</td></tr>`);
+      parts.push(`<tr><th>sum</th><td></td><td></td><td>${fmt(n.hiddenUsers > 0 ? n.grad : total)}</td></tr></table>`);
     }
-    if (n.op === '' && n.name !== '' && !/^x\d+$/.test(n.name)) {
-      parts.push('<p>A parameter: the optimizer moves it against the grad summed over the batch (this sample is one term of it).</p>');
-    }
-    this.#explain.innerHTML = parts.join('');
+    if (n.kind === 'param') parts.push('<p>A parameter: the optimizer moves it against the grad summed over the batch (this sample is one term of it).</p>');
+    setHTML(this.#explain, parts.join(''));
   }
+}
+
+/** Sets an element's text, unless it is that already: an unchanged view costs the browser nothing. */
+export function setText(el: Element, text: string): void {
+  if (el.textContent !== text) el.textContent = text;
+}
+
+// The browser rewrites HTML as it parses it, so what was set is remembered, not read back.
+const lastHTML = new WeakMap<Element, string>();
+function setHTML(el: Element, html: string): void {
+  if (lastHTML.get(el) === html) return;
+  lastHTML.set(el, html);
+  el.innerHTML = html;
 }
 
 function esc(text: string): string {

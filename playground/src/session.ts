@@ -1,35 +1,44 @@
-import { noGrad, Value } from '@ugrad/engine';
-import {
-  Adam, AdamW, MLP, SGD, Trainer, bceWithLogits, blobs, circles, hinge, moons, mse, softmaxCrossEntropy,
-  spiral, trainTestSplit, xor, type Dataset, type Evaluation, type Optimizer,
-} from '@ugrad/nn';
-import { snapshot, type GraphSnapshot } from './graph.js';
-import { classCount, type LossName, type State } from './state.js';
+import { Value, noGrad } from '@ugrad/engine';
+import { Adam, AdamW, LOSSES, MLP, NonFiniteError, SGD, Trainer, trainTestSplit, type Dataset, type Optimizer } from '@ugrad/nn';
+import { fmt, shortName } from './fmt.js';
+import { snapshot, type GraphSnapshot, type NeuronRef } from './graph.js';
+import { outputReader, outputWidth, type OutputReader } from './losses.js';
+import { FEATURES, featureRow, generate, isRegression } from './problems.js';
+import { classCount, copy, type OptimizerName, type State } from './state.js';
 
 // One experiment: the data, the model and the optimizer a state describes, and its
-// training so far. No DOM here, so Node tests can run exactly what the page runs.
+// training so far (a @ugrad/nn Trainer), with the settings that change live (learning
+// rate, regularisation, optimizer, batch size, added points, redrawn data) applied
+// between steps. No DOM here, so Node tests run exactly what the page runs.
 
-/** Losses and accuracies on both sets after some step; computed every {@link EVAL_EVERY} steps. */
+/** Losses (with the l1/l2 penalty, as minimised) and accuracies on both sets after some step. */
 export interface Eval {
   step: number;
   trainLoss: number;
+  /** NaN for regression. */
   trainAccuracy: number;
   testLoss: number;
   testAccuracy: number;
 }
 
-/** What the model says about one point: its class and how sure it is, in [0, 1]. */
-export interface Prediction {
-  label: number;
-  confidence: number;
+/** Why training stopped on its own: the step it could not take, and what went non-finite. */
+export interface Divergence {
+  step: number;
+  what: string;
 }
 
-/** The square part of the plane the heatmap shows. */
+/** The square part of the plane the map shows. */
 export interface Extent {
   xMin: number;
   xMax: number;
   yMin: number;
   yMax: number;
+}
+
+/** The settings in force from `step` on; the first entry is the start. */
+export interface Segment {
+  step: number;
+  state: State;
 }
 
 /**
@@ -38,200 +47,308 @@ export interface Extent {
  */
 export const EVAL_EVERY = 10;
 
+/** The batch order's seed for a trainer started at `step` (after a live change of batch size or data). */
+export function batchSeed(seed: number, step: number): string {
+  return step === 0 ? `${seed}/batches` : `${seed}/batches/${step}`;
+}
+
+/** The optimizer the state names, over `params`, with fresh state. */
+export function makeOptimizer(name: OptimizerName, params: Value[], lr: number): Optimizer {
+  switch (name) {
+    case 'sgd': return new SGD(params, { lr });
+    case 'adam': return new Adam(params, { lr });
+    // PyTorch's default decoupled weight decay, 0.01, on top of any regularisation.
+    case 'adamw': return new AdamW(params, { lr });
+  }
+}
+
+/** The Trainer's penalty options for the state's regularisation: fit's `l1` or `l2`. */
+export function penaltyOptions(s: Pick<State, 'reg' | 'regRate'>): { l1?: number; l2?: number } {
+  return s.reg === 'L1' ? { l1: s.regRate } : s.reg === 'L2' ? { l2: s.regRate } : {};
+}
+
+/** Whether a live change from `a` to `b` changes the training set: redrawn data, or added or removed points. */
+export function newData(a: State, b: State): boolean {
+  return a.regen !== b.regen || JSON.stringify(a.points) !== JSON.stringify(b.points);
+}
+
+/**
+ * Whether a live change from `a` to `b` needs a new Trainer: new data, another batch
+ * size, optimizer or regularisation. Its batch order then starts afresh from
+ * `batchSeed(seed, step)`. ("Copy as code" writes a new Trainer at the same changes.)
+ */
+export function needsNewTrainer(a: State, b: State): boolean {
+  return newData(a, b) || a.batch !== b.batch || a.optimizer !== b.optimizer || a.reg !== b.reg || a.regRate !== b.regRate;
+}
+
+/** The data's seed: the seed's own draw, or its `regen`-th redraw. */
+export function dataSeed(state: Pick<State, 'seed' | 'regen'>): string {
+  return state.regen === 0 ? `${state.seed}/data` : `${state.seed}/data/${state.regen}`;
+}
+
 export class Session {
-  readonly state: State;
+  /** The settings in force now. */
+  state: State;
   readonly classes: number;
-  /** Labels are class indices 0..k-1 in both sets; each loss maps them to its own targets. */
-  readonly train: Dataset;
-  readonly test: Dataset;
-  readonly extent: Extent;
+  readonly regression: boolean;
   readonly model: MLP;
-  readonly batchSize: number;
+  /** How the map reads a class from the outputs (the loss's accuracy rule); null for regression. */
+  readonly reader: OutputReader | null;
+  /** The optimizer in force (a new one, over the same weights, when the state's optimizer changes). */
+  optimizer: Optimizer;
+  /** The points as (x₁, x₂) with their labels (class indices or values); added points last in `train`. */
+  raw!: { train: Dataset; test: Dataset };
+  /** Rows of `raw.train` from here on were added by clicking. */
+  addedFrom = 0;
+  /** The same points as the network sees them: the chosen features, and the labels. */
+  train!: Dataset;
+  test!: Dataset;
+  extent!: Extent;
   /** The loss of each step's batch (with the penalty, as minimised). */
   readonly batchLosses: number[] = [];
   readonly evals: Eval[] = [];
-  readonly #trainer: Trainer;
-  /** The sets as the trainer sees them: MSE aims at ±1 (as hinge does), so its labels are mapped; see `targets`. */
-  readonly #trainTargets: Dataset;
-  readonly #testTargets: Dataset;
+  /** Every change of the settings that train, with the step it applied from. */
+  readonly history: Segment[];
+  /** Set when the last step could not be taken; cleared by the next step that can. */
+  diverged: Divergence | null = null;
+  #trainer!: Trainer;
+  /** The training labels as the loss takes them (the loss table's conversion), for the sample graphs. */
+  #targets!: number[];
+  #steps = 0;
+  #epochs = 0;
+  readonly #width: number;
+  readonly #params: Value[];
+  readonly #names: string[];
 
   constructor(state: State) {
-    this.state = state;
+    this.state = copy(state);
     this.classes = classCount(state);
-    const seed = state.seed;
-    // One named stream per purpose, so adding a point or changing the batch size
-    // does not shift the data or the initial weights.
-    const all = generate(state, `${seed}/data`);
-    const { train, test } = trainTestSplit(all, { testFraction: state.test / 100, seed: `${seed}/split` });
-    for (const p of state.points) {
-      train.X.push([p.x, p.y]);
-      train.y.push(p.label);
-    }
-    this.train = train;
-    this.test = test;
-    this.extent = squareExtent(all.X);
-    const outputs = state.loss === 'crossEntropy' ? this.classes : 1;
-    this.model = new MLP(2, [...state.hidden, outputs], { hidden: state.activation, output: 'linear', seed: `${seed}/init` });
-    this.batchSize = Math.min(state.batch, train.X.length);
-    this.#trainTargets = targets(state, train);
-    this.#testTargets = targets(state, test);
-    this.#trainer = new Trainer(this.model, this.#trainTargets, {
-      loss: state.loss,
-      optimizer: makeOptimizer(state, this.model.parameters()),
-      batchSize: this.batchSize,
-      shuffle: true,
-      seed: `${seed}/batches`,
-      // AdamW decays the weights itself (decoupled); the others get λ·Σw² in the loss.
-      l2: state.optimizer === 'adamw' ? 0 : state.l2,
-      accuracy: true,
-    });
+    this.regression = isRegression(state.data);
+    this.#width = outputWidth(state.loss, this.classes);
+    this.reader = this.regression ? null : outputReader(state.loss, this.classes);
+    this.#setData(true);
+    this.model = new MLP(state.features.length, [...state.hidden, this.#width], { hidden: state.activation, output: 'linear', seed: `${state.seed}/init` });
+    const named = this.model.namedParameters();
+    this.#params = named.map(([, p]) => p);
+    this.#names = named.map(([name]) => shortName(name));
+    this.optimizer = makeOptimizer(state.optimizer, this.#params, state.lr);
+    this.#trainer = this.#makeTrainer();
+    this.history = [{ step: 0, state: copy(this.state) }];
     this.evals.push(this.evaluate());
   }
 
   /** Steps taken so far. */
   get stepCount(): number {
-    return this.#trainer.stepCount;
+    return this.#steps;
   }
 
-  /** Passes over the training set completed so far. */
+  /** Passes over the training set completed so far (a live change that makes a new Trainer starts a new pass). */
   get epoch(): number {
-    return this.#trainer.epoch;
-  }
-
-  /**
-   * One optimizer step on the next mini-batch (the Trainer's: forward, loss, backward,
-   * update; a fresh seeded shuffle each epoch). Returns the batch loss. Throws, before
-   * updating, if the loss or a gradient stops being finite.
-   */
-  step(): number {
-    const { loss } = this.#trainer.step();
-    this.batchLosses.push(loss);
-    if (this.stepCount % EVAL_EVERY === 0) this.evals.push(this.evaluate());
-    return loss;
-  }
-
-  /** Loss (with the penalty, as trained) and accuracy on the training and test sets, without building a graph. */
-  evaluate(): Eval {
-    const train = this.#trainer.evaluate(this.#trainTargets), test = this.#trainer.evaluate(this.#testTargets);
-    return { step: this.stepCount, trainLoss: train.loss, trainAccuracy: accuracyOf(train), testLoss: test.loss, testAccuracy: accuracyOf(test) };
-  }
-
-  /** A copy of the model as it is now, for views that work across several frames while training goes on. */
-  frozenModel(): MLP {
-    const copy = new MLP(2, this.model.nouts, { activations: this.model.config().activations });
-    copy.loadStateDict(this.model.stateDict());
-    return copy;
-  }
-
-  /** The class `model` gives the point (x, y), and how sure it is. */
-  predict(model: MLP, x: number, y: number): Prediction {
-    const out = noGrad(() => model.forward([x, y])).map((v) => v.data);
-    if (out.length === 1) {
-      const s = out[0]!;
-      // Hinge and MSE aim at ±1, so |s| ≥ 1 is full confidence; BCE's s is a logit.
-      const confidence = this.state.loss === 'bce' ? Math.abs(Math.tanh(s / 2)) : Math.min(1, Math.abs(s));
-      return { label: s > 0 ? 1 : 0, confidence };
-    }
-    const max = Math.max(...out);
-    const exps = out.map((s) => Math.exp(s - max));
-    const total = exps.reduce((a, b) => a + b, 0);
-    const label = out.indexOf(max);
-    const k = out.length;
-    // Rescale the top probability from [1/k, 1] to [0, 1].
-    return { label, confidence: (exps[label]! / total - 1 / k) / (1 - 1 / k) };
-  }
-
-  /**
-   * The graph of one training sample's loss (without the penalty) through the model, after
-   * `backward()` from it: the numbers are copied out, and the parameters' gradients are
-   * put back afterwards, so training never sees this sample's gradient.
-   */
-  sampleGraph(index: number): GraphSnapshot {
-    const i = Math.min(Math.max(0, index), this.train.X.length - 1);
-    const params = this.model.namedParameters();
-    const saved = params.map(([, p]) => p.grad);
-    const names = new Map<Value, string>(params.map(([name, p]) => [p, shortName(name)]));
-    const x = this.train.X[i]!.map((xi, j) => {
-      const v = new Value(xi);
-      names.set(v, `x${j}`);
-      return v;
-    });
-    const loss = dataLoss(this.state.loss, [this.model.forward(x)], [this.train.y[i]!]);
-    for (const [, p] of params) p.grad = 0;
-    loss.backward();
-    const graph = snapshot(loss, names);
-    params.forEach(([, p], j) => (p.grad = saved[j]!));
-    return graph;
-  }
-
-  /** The training sample the model does worst on now (largest loss): where the gradients are. */
-  worstSample(): number {
-    const losses = noGrad(() => this.train.X.map((x, i) => dataLoss(this.state.loss, [this.model.forward(x)], [this.train.y[i]!]).data));
-    return losses.indexOf(Math.max(...losses));
+    return this.#epochs + this.#trainer.epoch;
   }
 
   /** The latest evaluation. */
   get last(): Eval {
     return this.evals[this.evals.length - 1]!;
   }
-}
 
-/** Class indices as the state's loss wants them: ±1 for hinge and MSE, as they are otherwise. */
-function targets(state: State, data: Dataset): Dataset {
-  const signed = state.loss === 'hinge' || state.loss === 'mse';
-  return { X: data.X, y: signed ? data.y.map((c) => 2 * c - 1) : data.y };
-}
-
-function accuracyOf(e: Evaluation): number {
-  if (e.accuracy === undefined) throw new Error('Session: the trainer was made to track accuracy, but gave none');
-  return e.accuracy;
-}
-
-/** The state's loss on a batch of outputs, labels being class indices (the sample graph's loss). */
-export function dataLoss(loss: LossName, outputs: readonly Value[][], labels: readonly number[]): Value {
-  switch (loss) {
-    case 'hinge': return hinge(outputs, labels.map((c) => 2 * c - 1));
-    case 'mse': return mse(outputs, labels.map((c) => [2 * c - 1]));
-    case 'bce': return bceWithLogits(outputs, labels);
-    case 'crossEntropy': return softmaxCrossEntropy(outputs, labels);
-  }
-}
-
-function generate(state: State, seed: string): Dataset {
-  const { n, noise } = state;
-  switch (state.data) {
-    case 'moons': return moons({ n, noise, seed });
-    // factor 0.5 leaves a visible gap between the rings at low noise.
-    case 'circles': return circles({ n, noise, factor: 0.5, seed });
-    case 'spiral': return spiral({ n, noise, classes: state.classes, seed });
-    case 'xor': return xor({ n, noise, seed });
-    // Centers on a circle instead of drawn from scikit-learn's [-10, 10] box: the
-    // clusters then sit at the same scale as the other datasets and never overlap.
-    case 'blobs': {
-      const k = state.classes;
-      const centers = Array.from({ length: k }, (_, j) => [Math.cos((2 * Math.PI * j) / k + 0.5), Math.sin((2 * Math.PI * j) / k + 0.5)]);
-      return blobs({ n, noise, centers, seed });
+  /**
+   * One optimizer step on the next mini-batch (the Trainer's: forward, loss, backward,
+   * update; a fresh seeded shuffle each epoch). Returns false, changing no weight, when
+   * the loss, a gradient or an updated weight would not be finite: see `diverged`.
+   */
+  step(): boolean {
+    let loss: number;
+    try {
+      loss = this.#trainer.step().loss;
+    } catch (err) {
+      // The Trainer checks the loss and gradients before it updates, and puts the weights back after an update that overflows.
+      if (!(err instanceof NonFiniteError)) throw err;
+      this.diverged = { step: this.#steps, what: nonFinite(err) };
+      return false;
     }
+    // The page keeps its own record (batchLosses, evals); the Trainer's would grow by a StepInfo a step, for hours.
+    this.#trainer.history.steps.length = 0;
+    this.diverged = null;
+    this.#steps++;
+    this.batchLosses.push(loss);
+    if (this.#steps % EVAL_EVERY === 0) this.evals.push(this.evaluate());
+    return true;
+  }
+
+  /** Adds an evaluation at the current step unless there is one: readouts that never lag behind the weights. */
+  evaluateNow(): Eval {
+    if (this.last.step !== this.#steps) this.evals.push(this.evaluate());
+    return this.last;
+  }
+
+  /** Loss (with the penalty, as minimised) and accuracy on the training and test sets, without building a graph. */
+  evaluate(): Eval {
+    const train = this.#trainer.evaluate(this.train), test = this.#trainer.evaluate(this.test);
+    return {
+      step: this.#steps,
+      trainLoss: train.loss,
+      trainAccuracy: train.accuracy ?? NaN,
+      testLoss: test.loss,
+      testAccuracy: test.accuracy ?? NaN,
+    };
+  }
+
+  /**
+   * Applies the settings of `next` that change live — learning rate, regularisation,
+   * optimizer (fresh state, same weights), batch size, added points, redrawn data —
+   * and returns what changed, in words. `next` must not differ in anything that needs
+   * a fresh start (see `resetReasons`).
+   */
+  apply(next: State): string[] {
+    const prev = this.state;
+    const said: string[] = [];
+    this.state = copy(next);
+    if (next.lr !== prev.lr) said.push(`learning rate ${next.lr}`);
+    if (next.reg !== prev.reg || next.regRate !== prev.regRate) said.push(next.reg === 'none' ? 'no regularisation' : `${next.reg} regularisation at rate ${next.regRate}`);
+    if (next.optimizer !== prev.optimizer) said.push(`${next.optimizer} (weights kept, fresh optimizer state)`);
+    if (next.batch !== prev.batch) said.push(`batch size ${next.batch}`);
+    const data = next.regen !== prev.regen;
+    const points = newData(prev, next);
+    if (data) said.push('freshly drawn data');
+    else if (points) said.push(`${next.points.length} added point${next.points.length === 1 ? '' : 's'}`);
+    if (next.optimizer !== prev.optimizer) this.optimizer = makeOptimizer(next.optimizer, this.#params, next.lr);
+    else this.optimizer.lr = next.lr;
+    if (points) this.#setData(data);
+    if (needsNewTrainer(prev, next)) {
+      this.#epochs = this.epoch;
+      this.#trainer = this.#makeTrainer();
+    }
+    if (said.length > 0) {
+      const lastSegment = this.history[this.history.length - 1]!;
+      if (lastSegment.step === this.#steps) lastSegment.state = copy(next);
+      else this.history.push({ step: this.#steps, state: copy(next) });
+      this.diverged = null;
+      // The data or the penalty may have changed what the readouts say.
+      if (this.last.step === this.#steps) this.evals.pop();
+      this.evals.push(this.evaluate());
+    }
+    return said;
+  }
+
+  /** The batch size actually used: the state's, at most the training set. */
+  get batchSize(): number {
+    return Math.min(this.state.batch, this.train.X.length);
+  }
+
+  #makeTrainer(): Trainer {
+    return new Trainer(this.model, this.train, {
+      loss: this.state.loss,
+      optimizer: this.optimizer,
+      batchSize: this.batchSize,
+      shuffle: true,
+      seed: batchSeed(this.state.seed, this.#steps),
+      accuracy: !this.regression,
+      ...penaltyOptions(this.state),
+    });
+  }
+
+  // The points (drawn again when `draw`), split, with the added ones joining training.
+  #setData(draw: boolean): void {
+    const s = this.state;
+    if (draw) {
+      const all = generate(s, dataSeed(s));
+      const { train, test } = trainTestSplit(all, { testFraction: s.test / 100, seed: `${s.seed}/split` });
+      this.raw = { train, test };
+      this.addedFrom = train.X.length;
+      this.extent = this.regression ? { xMin: -6, xMax: 6, yMin: -6, yMax: 6 } : squareExtent(all.X);
+    }
+    const train = this.raw.train;
+    train.X.length = train.y.length = this.addedFrom;
+    for (const p of s.points) {
+      train.X.push([p.x, p.y]);
+      train.y.push(p.label);
+    }
+    const features = (d: Dataset): Dataset => ({ X: d.X.map(([x, y]) => featureRow(s.features, x!, y!)), y: d.y });
+    this.train = features(train);
+    this.test = features(this.raw.test);
+    this.#targets = LOSSES[s.loss].targets(this.train.y, this.#width, 'playground', 'train.y');
+  }
+
+  // One training sample's loss (without the penalty) from the model's outputs for it.
+  #sampleLoss(outputs: Value[], i: number): Value {
+    return LOSSES[this.state.loss].fn([outputs], [this.#targets[i]!]);
+  }
+
+  /**
+   * The graph of one training sample's loss (without the penalty) through the model,
+   * after `backward()` from it: the numbers are copied out, and the parameters'
+   * gradients are put back afterwards, so training never sees this sample's gradient.
+   */
+  sampleGraph(index: number): GraphSnapshot {
+    const i = Math.min(Math.max(0, index), this.train.X.length - 1);
+    const saved = this.#params.map((p) => p.grad);
+    const names = new Map<Value, string>(this.#params.map((p, j) => [p, this.#names[j]!]));
+    let h = this.train.X[i]!.map((xi, j) => {
+      const v = new Value(xi);
+      names.set(v, FEATURES[this.state.features[j]!].label);
+      return v;
+    });
+    const neurons: NeuronRef<Value>[] = [];
+    this.model.layers.forEach((layer, l) => {
+      const out = layer.forward(h);
+      const inputs = h;
+      out.forEach((v, j) => neurons.push({ name: neuronName(l, j, this.model.nouts), layer: l, out: v, inputs }));
+      h = out;
+    });
+    const loss = this.#sampleLoss(h, i);
+    for (const p of this.#params) p.grad = 0;
+    loss.backward();
+    const graph = snapshot(loss, names, neurons);
+    this.#params.forEach((p, j) => (p.grad = saved[j]!));
+    return graph;
+  }
+
+  /** Each training sample's loss now (without the penalty), without a graph. */
+  sampleLosses(): number[] {
+    return noGrad(() => this.train.X.map((x, i) => this.#sampleLoss(this.model.forward(x), i).data));
+  }
+
+  /** The training sample the model does worst on now (largest loss): where the gradients are. */
+  worstSample(): number {
+    const losses = this.sampleLosses();
+    return losses.indexOf(Math.max(...losses));
   }
 }
 
-function makeOptimizer(state: State, params: Value[]): Optimizer {
-  switch (state.optimizer) {
-    case 'sgd': return new SGD(params, { lr: state.lr });
-    case 'adam': return new Adam(params, { lr: state.lr });
-    case 'adamw': return new AdamW(params, { lr: state.lr, weightDecay: state.l2 });
+/**
+ * A divergence in words, from NonFiniteError's fields: what became non-finite (the
+ * loss, with the op where it started; a parameter's gradient; a weight after the update).
+ */
+function nonFinite(err: NonFiniteError): string {
+  const value = err.value > 0 ? '+∞' : err.value < 0 ? '−∞' : 'NaN (not a number)';
+  const name = shortName(err.origin ?? 'a parameter');
+  switch (err.quantity) {
+    // The origin names an op and the numbers that went in (`'*' of 1.2e+200 and …`): shown with the page's number format.
+    case 'loss': return `the loss became ${value}${err.origin === null ? '' : ` (first non-finite value: ${readable(err.origin)})`}`;
+    case 'gradient': return `the gradient of ${name} became ${value}`;
+    case 'weight': return `the update made weight ${name} ${value}`;
   }
 }
 
-/** The data's bounding box, padded and made square so the heatmap is not stretched. */
+// Numbers written as the page writes them, parameter names short.
+function readable(text: string): string {
+  return text
+    .replace(/"([\w.]+)"/g, (_, name: string) => shortName(name))
+    .replace(/-?\d+\.\d+(?:e[+-]?\d+)?|-?\d+e[+-]?\d+/g, (n) => fmt(Number(n)))
+    .replace(/-?Infinity/g, (w) => (w.startsWith('-') ? '−∞' : '+∞'));
+}
+
+/** `L0.n3` for a hidden neuron; `out` for a single output, `out0`, `out1`, … for several. */
+export function neuronName(layer: number, index: number, nouts: readonly number[]): string {
+  if (layer < nouts.length - 1) return `L${layer}.n${index}`;
+  return nouts[layer] === 1 ? 'out' : `out${index}`;
+}
+
+/** The data's bounding box, padded and made square so the map is not stretched. */
 function squareExtent(X: readonly number[][]): Extent {
   const xs = X.map((r) => r[0]!), ys = X.map((r) => r[1]!);
   const cx = (Math.min(...xs) + Math.max(...xs)) / 2, cy = (Math.min(...ys) + Math.max(...ys)) / 2;
   const half = Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys), 0.5) * 0.6;
   return { xMin: cx - half, xMax: cx + half, yMin: cy - half, yMax: cy + half };
-}
-
-/** `layers.0.neurons.3.w.1` → `L0.n3.w1`: short enough for a node box. */
-export function shortName(name: string): string {
-  return name.replace(/^layers\.(\d+)\.neurons\.(\d+)\.(w|b)\.?(\d*)$/, 'L$1.n$2.$3$4');
 }

@@ -1,34 +1,42 @@
-import { ACTIVATIONS, type Activation } from '@ugrad/nn';
+import { ACTIVATIONS, LOSS_NAMES, type Activation, type LossName } from '@ugrad/nn';
+import { firstFitting, lossFits } from './losses.js';
+import { DATASETS, FEATURE_NAMES, isRegression, type DatasetName, type FeatureName } from './problems.js';
 
-// The page's whole state — data, architecture, hyper-parameters, seed — and its
-// URL form. Pure (no DOM), so Node tests can pin the parsing down.
-
-export const DATASETS = ['moons', 'circles', 'spiral', 'xor', 'blobs'] as const;
-export type DatasetName = (typeof DATASETS)[number];
-
-/** The loss names of `@ugrad/nn`'s Trainer; all but crossEntropy need exactly two classes. */
-export const LOSSES = ['hinge', 'mse', 'bce', 'crossEntropy'] as const;
-export type LossName = (typeof LOSSES)[number];
+// The page's whole state — data, features, architecture, hyper-parameters, seed, view
+// toggles — and its URL form. Pure (no DOM), so Node tests can pin the parsing down.
 
 export const OPTIMIZERS = ['sgd', 'adam', 'adamw'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
+
+/**
+ * TF Playground's regularisations: none, L1 or L2, as fit's `l1` and `l2` options
+ * (rate·Σ|p| or rate·Σp² added to the loss, over every parameter: unlike TF
+ * Playground, which spares the biases, and whose L2 is rate·½Σw²).
+ */
+export const REGULARIZERS = ['none', 'L1', 'L2'] as const;
+export type RegName = (typeof REGULARIZERS)[number];
 
 /** A point added by clicking; it always joins the training set. */
 export interface Point {
   x: number;
   y: number;
+  /** A class index, or for regression a value in [-1, 1]. */
   label: number;
 }
 
 export interface State {
   data: DatasetName;
-  /** Classes of spiral and blobs; the other datasets always have two. */
+  /** Classes of spiral and blobs; the other classification datasets always have two. */
   classes: number;
   noise: number;
   /** Generated points, before the split. */
   n: number;
   /** Percent of the generated points held out for testing. */
   test: number;
+  /** How many times the data was redrawn ("regenerate"); 0 is the seed's first draw. */
+  regen: number;
+  /** The input features, in FEATURE_NAMES order; at least one. */
+  features: FeatureName[];
   /** Neurons per hidden layer; empty is a linear model. */
   hidden: number[];
   activation: Activation;
@@ -36,9 +44,12 @@ export interface State {
   optimizer: OptimizerName;
   lr: number;
   batch: number;
-  /** Regularisation strength λ. */
-  l2: number;
+  reg: RegName;
+  /** The regularisation rate. */
+  regRate: number;
   seed: number;
+  showTest: boolean;
+  discretize: boolean;
   points: Point[];
 }
 
@@ -48,18 +59,23 @@ export const DEFAULTS: Readonly<State> = Object.freeze({
   noise: 0.1,
   n: 200,
   test: 30,
+  regen: 0,
+  features: ['x1', 'x2'],
   // One hidden layer of 8 learns moons within ~250 steps from any seed, and its
-  // graph for one sample (98 nodes) is small enough to read.
+  // graph for one sample (98 nodes) is small enough to read whole.
   hidden: [8],
   activation: 'tanh',
   loss: 'hinge',
   optimizer: 'adam',
   lr: 0.03,
   batch: 16,
-  l2: 0,
+  reg: 'none',
+  regRate: 0,
   seed: 1,
+  showTest: false,
+  discretize: false,
   points: [],
-});
+} satisfies State as State);
 
 interface Range {
   min: number;
@@ -75,9 +91,10 @@ export const LIMITS = {
   noise: { min: 0, max: 1, integer: false },
   n: { min: 10, max: 1000, integer: true },
   test: { min: 10, max: 90, integer: true },
+  regen: { min: 0, max: 999_999, integer: true },
   lr: { min: 0, max: 10, integer: false, minIncluded: false },
   batch: { min: 1, max: 1000, integer: true },
-  l2: { min: 0, max: 1, integer: false },
+  regRate: { min: 0, max: 10, integer: false },
   seed: { min: 0, max: 2 ** 31 - 1, integer: true },
   layers: { min: 0, max: 6, integer: true },
   neurons: { min: 1, max: 16, integer: true },
@@ -86,9 +103,10 @@ export const LIMITS = {
 } as const satisfies Record<string, Range>;
 
 // The URL key of each field; short keys keep shared links readable.
-const KEYS = {
-  data: 'data', classes: 'classes', noise: 'noise', n: 'n', test: 'test', hidden: 'hidden', activation: 'act',
-  loss: 'loss', optimizer: 'opt', lr: 'lr', batch: 'batch', l2: 'l2', seed: 'seed', points: 'pts',
+export const KEYS = {
+  data: 'data', classes: 'classes', noise: 'noise', n: 'n', test: 'test', regen: 'regen', features: 'feat',
+  hidden: 'hidden', activation: 'act', loss: 'loss', optimizer: 'opt', lr: 'lr', batch: 'batch', reg: 'reg',
+  regRate: 'regRate', seed: 'seed', showTest: 'showTest', discretize: 'disc', points: 'pts',
 } as const satisfies Record<keyof State, string>;
 
 /** A state and what had to be changed to make it valid, in words for the page's notice. */
@@ -97,118 +115,128 @@ export interface Parsed {
   notices: string[];
 }
 
-/** How many classes the state's dataset has. */
+/** How many classes the state's dataset has; 0 for regression. */
 export function classCount(state: Pick<State, 'data' | 'classes'>): number {
+  if (isRegression(state.data)) return 0;
   return state.data === 'spiral' || state.data === 'blobs' ? state.classes : 2;
 }
 
+type Reader<T> = (raw: string) => T | { why: string };
+
+const choice = <T extends string>(options: readonly T[]): Reader<T> => (raw) =>
+  (options as readonly string[]).includes(raw) ? (raw as T) : { why: `is not one of ${options.join(', ')}` };
+
+const FLAGS: Record<string, boolean> = { '1': true, true: true, '0': false, false: false };
+const flag: Reader<boolean> = (raw) => FLAGS[raw] ?? { why: 'is not 1 or 0' };
+
+// One reader per field, in URL order; each bad value falls back to its own default alone.
+const READERS: { [F in keyof State]: Reader<State[F]> } = {
+  data: choice(DATASETS),
+  classes: (raw) => readNumber(raw, LIMITS.classes),
+  noise: (raw) => readNumber(raw, LIMITS.noise),
+  n: (raw) => readNumber(raw, LIMITS.n),
+  test: (raw) => readNumber(raw, LIMITS.test),
+  regen: (raw) => readNumber(raw, LIMITS.regen),
+  features: readFeatures,
+  hidden: readHidden,
+  activation: choice(ACTIVATIONS),
+  loss: choice(LOSS_NAMES),
+  optimizer: choice(OPTIMIZERS),
+  lr: (raw) => readNumber(raw, LIMITS.lr),
+  batch: (raw) => readNumber(raw, LIMITS.batch),
+  reg: choice(REGULARIZERS),
+  regRate: (raw) => readNumber(raw, LIMITS.regRate),
+  seed: (raw) => readNumber(raw, LIMITS.seed),
+  showTest: flag,
+  discretize: flag,
+  points: () => [], // read apart: bad points are dropped one by one, not all at once
+};
+
 /**
  * Reads a state from a URL's hash or query (`#data=moons&hidden=4,4…`; a leading `#` or `?`
- * is skipped). Missing settings take their defaults silently; anything unreadable — an
- * unknown dataset, a negative size, garbage — takes its default and adds a notice.
+ * is skipped). Missing settings take their value in `base` (the defaults) silently; anything
+ * unreadable — an unknown dataset, a negative size, garbage — keeps `base`'s alone and adds a notice.
  */
-export function parseState(text: string): Parsed {
+export function parseState(text: string, base: Readonly<State> = DEFAULTS): Parsed {
   const params = new URLSearchParams(text.replace(/^[#?]/, ''));
   const notices: string[] = [];
-  const state = copy(DEFAULTS);
+  const state = copy(base);
   const known = new Set<string>(Object.values(KEYS));
   for (const key of new Set(params.keys())) {
     if (!known.has(key)) notices.push(`Ignored the unknown setting ${clip(key)}.`);
   }
-  const get = (field: keyof State): string | null => params.get(KEYS[field]);
-  const fail = (field: keyof State, raw: string, why: string, fallback: string): void => {
-    notices.push(`${KEYS[field]}=${clip(raw)} ${why}; using ${fallback}.`);
-  };
-
-  const choice = <T extends string>(field: keyof State, options: readonly T[], set: (v: T) => void, fallback: T): void => {
-    const raw = get(field);
-    if (raw === null) return;
-    if ((options as readonly string[]).includes(raw)) set(raw as T);
-    else fail(field, raw, `is not one of ${options.join(', ')}`, fallback);
-  };
-  choice('data', DATASETS, (v) => (state.data = v), DEFAULTS.data);
-  choice('activation', ACTIVATIONS, (v) => (state.activation = v), DEFAULTS.activation);
-  choice('loss', LOSSES, (v) => (state.loss = v), DEFAULTS.loss);
-  choice('optimizer', OPTIMIZERS, (v) => (state.optimizer = v), DEFAULTS.optimizer);
-
-  for (const field of ['classes', 'noise', 'n', 'test', 'lr', 'batch', 'l2', 'seed'] as const) {
-    const raw = get(field);
-    if (raw === null) continue;
-    const value = readNumber(raw, LIMITS[field]);
-    if (typeof value === 'number') state[field] = value;
-    else fail(field, raw, value.why, String(DEFAULTS[field]));
+  for (const field of Object.keys(KEYS) as (keyof State)[]) {
+    const raw = params.get(KEYS[field]);
+    if (raw === null || field === 'points') continue;
+    const value = (READERS[field] as Reader<unknown>)(raw);
+    if (typeof value === 'object' && value !== null && 'why' in value) {
+      notices.push(`${KEYS[field]}=${clip(raw)} ${value.why}; using ${formatField(field, base[field]) || 'none'}.`);
+    } else {
+      (state as unknown as Record<string, unknown>)[field] = value;
+    }
   }
-
-  const hidden = get('hidden');
-  if (hidden !== null) {
-    const value = readHidden(hidden);
-    if (Array.isArray(value)) state.hidden = value;
-    else fail('hidden', hidden, value.why, DEFAULTS.hidden.join(',') || 'no hidden layer');
-  }
-
-  const pts = get('points');
+  const pts = params.get(KEYS.points);
   if (pts !== null) {
     const { points, bad } = readPoints(pts);
     state.points = points;
-    if (bad > 0) notices.push(`Dropped ${bad} unreadable added point${bad === 1 ? '' : 's'} from pts (each is x,y,class with x and y in [-10, 10]).`);
+    if (bad > 0) notices.push(`Dropped ${bad} unreadable added point${bad === 1 ? '' : 's'} from pts (each is x,y,label with x and y in [-10, 10]).`);
   }
-
+  // A link that names no loss gets one that fits its dataset, without a word.
+  if (!params.has(KEYS.loss) && !lossFits(state.loss, classCount(state))) state.loss = firstFitting(classCount(state));
   notices.push(...normalise(state));
   return { state, notices };
 }
 
 /**
- * Makes the settings agree with each other, in place, and says what it changed: a loss
- * for two classes on a dataset with more becomes cross-entropy, and an added point of a
- * class the dataset lacks is dropped. The page calls this after every edit too.
+ * Makes the settings agree with each other, in place, and says what it changed: a
+ * loss that cannot learn the dataset (by the loss table: a classification loss on a
+ * regression problem, a two-class loss on more classes) becomes the first that can,
+ * and an added point the dataset cannot have is dropped. The page calls this after
+ * every edit too.
  */
 export function normalise(state: State): string[] {
   const notices: string[] = [];
   const k = classCount(state);
-  if (k > 2 && state.loss !== 'crossEntropy') {
-    notices.push(`The ${state.loss} loss needs two classes and ${state.data} has ${k}; using crossEntropy.`);
-    state.loss = 'crossEntropy';
+  if (!lossFits(state.loss, k)) {
+    const next = firstFitting(k);
+    notices.push(k === 0
+      ? `${state.data} is a regression problem, which the ${state.loss} loss cannot learn; using ${next}.`
+      : `The ${state.loss} loss cannot learn ${k} classes, which ${state.data} has; using ${next}.`);
+    state.loss = next;
   }
-  const kept = state.points.filter((p) => p.label < k);
+  const fits = (p: Point): boolean => (k === 0 ? p.label >= -1 && p.label <= 1 : Number.isInteger(p.label) && p.label >= 0 && p.label < k);
+  const kept = state.points.filter(fits);
   if (kept.length < state.points.length) {
     const dropped = state.points.length - kept.length;
-    notices.push(`Dropped ${dropped} added point${dropped === 1 ? '' : 's'} of a class ${state.data} does not have.`);
+    notices.push(`Dropped ${dropped} added point${dropped === 1 ? '' : 's'} with a label ${state.data} does not have.`);
     state.points = kept;
   }
   return notices;
 }
 
-/** The state as a URL hash body (no `#`): every setting, in a fixed order, so equal states give equal links. */
-export function formatState(state: State): string {
-  const values: Record<keyof State, string> = {
-    data: state.data,
-    classes: String(state.classes),
-    noise: String(state.noise),
-    n: String(state.n),
-    test: String(state.test),
-    hidden: state.hidden.join(','),
-    activation: state.activation,
-    loss: state.loss,
-    optimizer: state.optimizer,
-    lr: String(state.lr),
-    batch: String(state.batch),
-    l2: String(state.l2),
-    seed: String(state.seed),
-    points: formatPoints(state.points),
-  };
-  // Every value is made of characters a URL fragment allows as they are
-  // ([a-zA-Z0-9.,;-]), so nothing is escaped and the link stays readable.
-  return (Object.keys(KEYS) as (keyof State)[]).map((f) => `${KEYS[f]}=${values[f]}`).join('&');
+/** One field as the URL writes it. */
+export function formatField<F extends keyof State>(field: F, value: State[F]): string {
+  if (field === 'points') return formatPoints(value as Point[]);
+  if (Array.isArray(value)) return value.join(',');
+  if (typeof value === 'boolean') return value ? '1' : '0';
+  return String(value);
 }
 
-/** Added points as the URL writes them: `x,y,class` joined by `;`. */
+/** The state as a URL hash body (no `#`): every setting, in a fixed order, so equal states give equal links. */
+export function formatState(state: State): string {
+  // Every value is made of characters a URL fragment allows as they are
+  // ([a-zA-Z0-9.,;-]), so nothing is escaped and the link stays readable.
+  return (Object.keys(KEYS) as (keyof State)[]).map((f) => `${KEYS[f]}=${formatField(f, state[f])}`).join('&');
+}
+
+/** Added points as the URL writes them: `x,y,label` joined by `;`. */
 export function formatPoints(points: readonly Point[]): string {
-  return points.map((p) => `${round(p.x)},${round(p.y)},${p.label}`).join(';');
+  return points.map((p) => `${round(p.x)},${round(p.y)},${round(p.label)}`).join(';');
 }
 
 /** A deep copy, so edits to one state never reach another (or the frozen defaults). */
 export function copy(state: Readonly<State>): State {
-  return { ...state, hidden: [...state.hidden], points: state.points.map((p) => ({ ...p })) };
+  return { ...state, features: [...state.features], hidden: [...state.hidden], points: state.points.map((p) => ({ ...p })) };
 }
 
 /** Points are stored to 3 decimals: a thousandth of the plot is below a pixel, and links stay short. */
@@ -217,18 +245,19 @@ export function round(x: number): number {
 }
 
 // Decimal notation only: Number() would also take '', ' ', '0x10' and 'Infinity'.
+// Linear-time on any input: no nested quantifiers can backtrack.
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 /** Reads a number within `range`, or says why it cannot. */
 export function readNumber(raw: string, range: Range): number | { why: string } {
-  if (!NUMBER.test(raw.trim())) return { why: 'is not a number' };
+  if (raw.length > 40 || !NUMBER.test(raw.trim())) return { why: 'is not a number' };
   const x = Number(raw);
   const bound = `${range.minIncluded === false ? '>' : '≥'} ${range.min} and ≤ ${range.max}`;
   if (range.integer && !Number.isInteger(x)) return { why: `is not a whole number ${bound}` };
   if (!(x <= range.max && (range.minIncluded === false ? x > range.min : x >= range.min))) {
     return { why: `is out of range (expected ${range.integer ? 'a whole number' : 'a number'} ${bound})` };
   }
-  return x;
+  return x + 0;
 }
 
 function readHidden(raw: string): number[] | { why: string } {
@@ -244,6 +273,15 @@ function readHidden(raw: string): number[] | { why: string } {
   return sizes;
 }
 
+function readFeatures(raw: string): FeatureName[] | { why: string } {
+  const names = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const why = `is not a list of features from ${FEATURE_NAMES.join(', ')}`;
+  if (names.length === 0) return { why: 'has no feature (at least one is needed)' };
+  if (!names.every((s) => (FEATURE_NAMES as string[]).includes(s))) return { why };
+  // Canonical order and no repeats, so equal choices give equal links.
+  return FEATURE_NAMES.filter((f) => names.includes(f));
+}
+
 function readPoints(raw: string): { points: Point[]; bad: number } {
   const points: Point[] = [];
   let bad = 0;
@@ -252,7 +290,8 @@ function readPoints(raw: string): { points: Point[]; bad: number } {
     const [x, y, label, ...rest] = item.split(',').map((s) => s.trim());
     const px = readNumber(x ?? '', LIMITS.coordinate);
     const py = readNumber(y ?? '', LIMITS.coordinate);
-    const pl = readNumber(label ?? '', { min: 0, max: LIMITS.classes.max - 1, integer: true });
+    // A class index or a regression value; normalise() then drops what the dataset cannot have.
+    const pl = readNumber(label ?? '', { min: -1, max: LIMITS.classes.max - 1, integer: false });
     if (rest.length > 0 || typeof px !== 'number' || typeof py !== 'number' || typeof pl !== 'number' || points.length >= LIMITS.points.max) {
       bad++;
       continue;
@@ -266,4 +305,17 @@ function readPoints(raw: string): { points: Point[]; bad: number } {
 function clip(text: string): string {
   const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text;
   return JSON.stringify(shown);
+}
+
+/** Whether moving from `a` to `b` needs a fresh start, and why, in words; [] when every difference applies live. */
+export function resetReasons(a: State, b: State): string[] {
+  const same = (f: keyof State): boolean => formatField(f, a[f]) === formatField(f, b[f]);
+  const reasons: string[] = [];
+  if (!(['data', 'classes', 'noise', 'n', 'test'] as const).every(same)) reasons.push('the data changed');
+  if (!same('features')) reasons.push('the input features changed');
+  if (!same('hidden')) reasons.push('the architecture changed');
+  if (!same('activation')) reasons.push('the activation changed');
+  if (!same('loss')) reasons.push('the loss changed');
+  if (!same('seed')) reasons.push('the seed changed');
+  return reasons;
 }

@@ -1,10 +1,15 @@
+import { noGrad } from '@ugrad/engine';
+import { SGD } from '@ugrad/nn';
 import { describe, expect, it } from 'vitest';
-import { layout, localRule, snapshot, formula, NODE_H } from '../src/graph.js';
-import { Session, shortName } from '../src/session.js';
-import { parseState } from '../src/state.js';
-import { Value } from '@ugrad/engine';
+import { Session } from '../src/session.js';
+import { parseState, type State } from '../src/state.js';
 
-const session = (hash: string): Session => new Session(parseState(hash).state);
+const state = (hash: string): State => parseState(hash).state;
+const session = (hash: string): Session => new Session(state(hash));
+const run = (s: Session, steps: number): Session => {
+  for (let k = 0; k < steps; k++) expect(s.step()).toBe(true);
+  return s;
+};
 
 describe('Session', () => {
   it('learns moons past 95% test accuracy within 300 steps with the default settings', () => {
@@ -13,21 +18,40 @@ describe('Session', () => {
     expect(s.last.testAccuracy).toBeGreaterThanOrEqual(0.95);
   });
 
+  it('learns the regression problems with mse: plane to a loss below 0.005, gauss below half its start', () => {
+    const plane = session('data=plane&hidden=4&act=tanh&lr=0.03');
+    run(plane, 400);
+    expect(plane.state.loss).toBe('mse');
+    expect(plane.evaluate().testLoss).toBeLessThan(0.005);
+    expect(Number.isNaN(plane.last.testAccuracy)).toBe(true);
+    const gauss = session('data=gauss&hidden=8,8&feat=x1,x2&lr=0.03');
+    const start = gauss.last.trainLoss;
+    run(gauss, 600);
+    expect(gauss.evaluate().trainLoss).toBeLessThan(start / 2);
+  });
+
+  it('feeds the chosen features to the network', () => {
+    const s = session('feat=x1,x1sq,sinx2&hidden=3');
+    expect(s.model.nin).toBe(3);
+    const [x, y] = s.raw.train.X[0]!;
+    expect(s.train.X[0]).toEqual([x, x! * x!, Math.sin(y!)]);
+  });
+
   it('repeats a run exactly from the same state, and differs with another seed', () => {
-    const run = (hash: string): number[] => {
-      const s = session(hash);
-      for (let k = 0; k < 40; k++) s.step();
+    const losses = (hash: string): number[] => {
+      const s = run(session(hash), 40);
       return [...s.batchLosses, ...s.evals.map((e) => e.testLoss)];
     };
-    expect(run('data=xor&hidden=4,3&opt=sgd&lr=0.2&seed=5')).toEqual(run('data=xor&hidden=4,3&opt=sgd&lr=0.2&seed=5'));
-    expect(run('data=xor&hidden=4,3&opt=sgd&lr=0.2&seed=5')).not.toEqual(run('data=xor&hidden=4,3&opt=sgd&lr=0.2&seed=6'));
+    expect(losses('data=xor&hidden=4,3&opt=sgd&lr=0.2&seed=5')).toEqual(losses('data=xor&hidden=4,3&opt=sgd&lr=0.2&seed=5'));
+    expect(losses('data=xor&hidden=4,3&opt=sgd&lr=0.2&seed=5')).not.toEqual(losses('data=xor&hidden=4,3&opt=sgd&lr=0.2&seed=6'));
   });
 
   it('splits the generated points by the test share and adds clicked points to training only', () => {
     const s = session('n=100&test=20&pts=0,0,1;1,1,0');
     expect(s.test.X).toHaveLength(20);
     expect(s.train.X).toHaveLength(82);
-    expect(s.train.X.slice(-2)).toEqual([[0, 0], [1, 1]]);
+    expect(s.addedFrom).toBe(80);
+    expect(s.raw.train.X.slice(-2)).toEqual([[0, 0], [1, 1]]);
     expect(s.train.y.slice(-2)).toEqual([1, 0]);
   });
 
@@ -46,97 +70,149 @@ describe('Session', () => {
     expect(a.model.stateDict()).toEqual(b.model.stateDict());
   });
 
-  it('predicts the class the accuracy counts, with confidence in [0, 1]', () => {
-    for (const hash of ['loss=hinge', 'loss=bce', 'loss=mse', 'data=blobs&classes=3']) {
-      const s = session(hash);
-      for (let k = 0; k < 30; k++) s.step();
-      const frozen = s.frozenModel();
+  it('reads the class each loss\'s accuracy counts from the outputs, with confidence in [0, 1]', () => {
+    for (const hash of ['loss=hinge', 'loss=bce', 'loss=mse', 'loss=l1', 'loss=huber', 'data=blobs&classes=3']) {
+      const s = run(session(hash), 30);
       let correct = 0;
-      s.test.X.forEach(([x, y], i) => {
-        const p = s.predict(frozen, x!, y!);
-        expect(p.confidence).toBeGreaterThanOrEqual(0);
-        expect(p.confidence).toBeLessThanOrEqual(1);
-        if (p.label === s.test.y[i]) correct++;
+      s.test.X.forEach((x, i) => {
+        const out = noGrad(() => s.model.forward(x).map((v) => v.data));
+        const { label, confidence } = s.reader!(out, 0);
+        expect(confidence).toBeGreaterThanOrEqual(0);
+        expect(confidence).toBeLessThanOrEqual(1);
+        if (label === s.test.y[i]) correct++;
       });
       expect(correct / s.test.X.length).toBe(s.evaluate().testAccuracy);
     }
   });
 
   it('finds the training sample with the largest loss', () => {
-    const s = session('');
-    for (let k = 0; k < 20; k++) s.step();
+    const s = run(session(''), 20);
     const worst = s.worstSample();
     const loss = (i: number): number => s.sampleGraph(i).nodes[0]!.data;
     for (let i = 0; i < s.train.X.length; i++) expect(loss(i)).toBeLessThanOrEqual(loss(worst));
   });
 
-  it('names parameters briefly in the graph', () => {
-    expect(shortName('layers.0.neurons.3.w.1')).toBe('L0.n3.w1');
-    expect(shortName('layers.2.neurons.0.b')).toBe('L2.n0.b');
+  it('evaluates at the current step on request, so readouts never lag behind', () => {
+    const s = run(session(''), 13);
+    expect(s.last.step).toBe(10);
+    expect(s.evaluateNow().step).toBe(13);
+    expect(s.evals.filter((e) => e.step === 13)).toHaveLength(1);
+    s.evaluateNow();
+    expect(s.evals.filter((e) => e.step === 13)).toHaveLength(1);
   });
 });
 
-describe('the sample graph', () => {
-  const s = session('hidden=3');
-  for (let k = 0; k < 20; k++) s.step();
-  const g = s.sampleGraph(0);
-
-  it('holds every node once, the loss first, with inputs and parameters named', () => {
-    expect(g.nodes[0]!.users).toEqual([]);
-    expect(g.nodes[0]!.grad).toBe(1);
-    const names = g.nodes.map((n) => n.name).filter((n) => n !== '');
-    expect(names.sort()).toEqual(['L0.n0.b', 'L0.n0.w0', 'L0.n0.w1', 'L0.n1.b', 'L0.n1.w0', 'L0.n1.w1', 'L0.n2.b', 'L0.n2.w0', 'L0.n2.w1',
-      'L1.n0.b', 'L1.n0.w0', 'L1.n0.w1', 'L1.n0.w2', 'x0', 'x1']);
+describe('live changes', () => {
+  it('apply the learning rate between steps, as if the optimizer had been told directly', () => {
+    const live = run(session('opt=sgd&lr=0.1'), 20);
+    const said = live.apply(state('opt=sgd&lr=0.01'));
+    expect(said).toEqual(['learning rate 0.01']);
+    run(live, 20);
+    // The same run by hand: the optimizer's learning rate set at step 20.
+    const hand = run(session('opt=sgd&lr=0.1'), 20);
+    hand.optimizer.lr = 0.01;
+    run(hand, 20);
+    expect(live.stepCount).toBe(40);
+    expect(live.model.stateDict()).toEqual(hand.model.stateDict());
+    expect(live.history.map((h) => [h.step, h.state.lr])).toEqual([[0, 0.1], [20, 0.01]]);
   });
 
-  it('obeys the chain rule: each grad is the sum over users of local derivative × user grad', () => {
-    for (const n of g.nodes.slice(1)) {
-      const total = n.users.reduce((acc, e) => acc + e.local * g.nodes[e.id]!.grad, 0);
-      expect(n.grad).toBeCloseTo(total, 12);
+  it('keep the weights and start fresh optimizer state when the optimizer changes', () => {
+    const s = run(session('opt=adam'), 15);
+    const weights = s.model.stateDict();
+    s.apply(state('opt=sgd'));
+    expect(s.model.stateDict()).toEqual(weights);
+    expect(s.optimizer).toBeInstanceOf(SGD);
+    expect(s.optimizer.stepCount).toBe(0);
+    run(s, 5);
+    expect(s.stepCount).toBe(20);
+  });
+
+  it('take new added points and a new batch size into training without a reset', () => {
+    const s = run(session('n=100&test=20'), 10);
+    const before = s.train.X.length;
+    s.apply(state('n=100&test=20&pts=0.5,0.5,1&batch=4'));
+    expect(s.train.X.length).toBe(before + 1);
+    expect(s.batchSize).toBe(4);
+    run(s, 10);
+    expect(s.stepCount).toBe(20);
+    s.apply(state('n=100&test=20&batch=4'));
+    expect(s.train.X.length).toBe(before);
+  });
+
+  it('draw new points for "regenerate data" and keep training the same weights', () => {
+    const s = run(session(''), 10);
+    const weights = s.model.stateDict(), first = s.raw.train.X[0];
+    expect(s.apply(state('regen=1'))).toEqual(['freshly drawn data']);
+    expect(s.raw.train.X[0]).not.toEqual(first);
+    expect(s.model.stateDict()).toEqual(weights);
+    expect(s.test.X).toHaveLength(60);
+  });
+});
+
+describe('regularisation', () => {
+  const sumOf = (s: Session, f: (w: number) => number): number => s.model.parameters().reduce((a, p) => a + f(p.data), 0);
+
+  it('counts rate·Σ|p| (L1) or rate·Σp² (L2) over every parameter into the loss it reports, as fit\'s l1 and l2 do', () => {
+    for (const [reg, term] of [['L1', Math.abs], ['L2', (w: number) => w * w]] as const) {
+      const s = run(session(`reg=${reg}&regRate=0.1`), 5);
+      const pen = 0.1 * sumOf(s, term);
+      s.apply(state('reg=none&regRate=0.1'));
+      const plain = s.evaluate().trainLoss;
+      s.apply(state(`reg=${reg}&regRate=0.1`));
+      expect(s.evaluate().trainLoss).toBeCloseTo(plain + pen, 12);
     }
   });
 
-  it('keeps ids and shape from one refresh to the next while numbers change', () => {
-    s.step();
-    const again = s.sampleGraph(0);
-    expect(again.shape).toBe(g.shape);
-    expect(again.nodes.map((n) => n.data)).not.toEqual(g.nodes.map((n) => n.data));
+  it('pulls the weights in when switched on live: L1 drives Σ|p| far below the unregularised run\'s', () => {
+    const plain = run(session('opt=sgd&lr=0.1&hidden=6'), 100), l1 = run(session('opt=sgd&lr=0.1&hidden=6'), 100);
+    expect(l1.apply(state('opt=sgd&lr=0.1&hidden=6&reg=L1&regRate=0.05'))).toEqual(['L1 regularisation at rate 0.05']);
+    run(plain, 300);
+    run(l1, 300);
+    expect(sumOf(l1, Math.abs)).toBeLessThan(0.5 * sumOf(plain, Math.abs));
+    expect(l1.stepCount).toBe(400);
   });
+});
 
-  it('is laid out with inputs left of their users and no overlapping boxes', () => {
-    const L = layout(g);
-    for (const n of g.nodes) for (const e of n.inputs) expect(L.x[e.id]!).toBeLessThan(L.x[n.id]!);
-    const byColumn = new Map<number, number[]>();
-    g.nodes.forEach((n) => byColumn.set(L.x[n.id]!, [...(byColumn.get(L.x[n.id]!) ?? []), L.y[n.id]!]));
-    for (const ys of byColumn.values()) {
-      ys.sort((a, b) => a - b);
-      for (let i = 1; i < ys.length; i++) expect(ys[i]! - ys[i - 1]!).toBeGreaterThanOrEqual(NODE_H);
-    }
-    for (const n of g.nodes) {
-      expect(L.y[n.id]!).toBeGreaterThanOrEqual(NODE_H / 2);
-      expect(L.y[n.id]!).toBeLessThanOrEqual(L.height - NODE_H / 2);
+describe('divergence', () => {
+  it('stops before a non-finite loss or weight, keeps the last finite weights and says what went wrong', () => {
+    for (const hash of ['data=plane&opt=sgd&lr=10&act=relu&hidden=8,8', 'opt=sgd&lr=10&loss=mse&act=relu&hidden=16,16&feat=x1,x2,x1sq,x2sq']) {
+      const s = session(hash);
+      let ok = true;
+      while (ok && s.stepCount < 500) ok = s.step();
+      expect(ok).toBe(false);
+      expect(s.diverged!.step).toBe(s.stepCount);
+      expect(s.diverged!.what).toMatch(/^the (loss|gradient of L\d\.n\d+\.[wb]\d*|update made weight L\d\.n\d+\.[wb]\d*) (became|[+−])/);
+      expect(s.diverged!.what).not.toMatch(/fit|\d\.\d{6}/);
+      expect(s.model.parameters().every((p) => Number.isFinite(p.data))).toBe(true);
     }
   });
 });
 
-describe('snapshot', () => {
-  it('copies the local derivatives the engine stored for each input', () => {
-    const a = new Value(2), b = new Value(-3);
-    const c = a.mul(b).tanh();
-    c.backward();
-    const g = snapshot(c, new Map([[a, 'a'], [b, 'b']]));
-    expect(g.nodes.map((n) => n.op)).toEqual(['tanh', '*', '', '']);
-    expect(g.nodes[0]!.inputs).toEqual([{ id: 1, local: 1 - Math.tanh(-6) ** 2 }]);
-    expect(g.nodes[1]!.inputs).toEqual([{ id: 2, local: -3 }, { id: 3, local: 2 }]);
-    expect(g.nodes[2]).toMatchObject({ name: 'a', data: 2, grad: a.grad });
-  });
-
-  it('names each op\'s local derivative and writes its formula', () => {
-    expect(localRule('*', 0)).toBe('b');
-    expect(localRule('**-1', 0)).toBe('-1·a^(-1−1)');
-    expect(localRule('tanh', 0)).toBe('1 − v²');
-    expect(formula('+', ['x0', '#3'])).toBe('x0 + #3');
-    expect(formula('**-1', ['#2'])).toBe('#2^-1');
-    expect(formula('relu', ['#2'])).toBe('relu(#2)');
+describe('the maps', () => {
+  it('hold every neuron\'s output at each cell centre, as the model computes it there', async () => {
+    const { GridJob, GRID, cellCentre } = await import('../src/grid.js');
+    const { featureRow } = await import('../src/problems.js');
+    const s = run(session('hidden=3,2&feat=x1,x2,x1x2&act=leakyRelu'), 5);
+    const job = new GridJob(s);
+    job.start();
+    let maps = null;
+    while (maps === null) maps = job.work(Infinity);
+    expect(maps.step).toBe(5);
+    expect(maps.neurons).toHaveLength(3 + 2 + 1);
+    for (const [row, col] of [[0, 0], [17, 40], [GRID - 1, GRID - 1]] as const) {
+      let h: number[] = featureRow(s.state.features, ...cellCentre(s.extent, row, col));
+      const all: number[] = [];
+      for (const layer of s.model.layers) {
+        h = noGrad(() => layer.forward(h).map((v) => v.data));
+        all.push(...h);
+      }
+      all.forEach((v, j) => expect(maps!.neurons[j]![row * GRID + col]).toBe(v));
+    }
+    // Training on does not tear a map under way: it was taken from the weights at start().
+    job.start();
+    run(s, 1);
+    while ((maps = job.work(Infinity)) === null);
+    expect(maps.step).toBe(5);
   });
 });

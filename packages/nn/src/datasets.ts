@@ -37,7 +37,8 @@ export interface ShuffleOptions extends GeneratorOptions {
 }
 
 // The option schemas: every key a generator takes, with its check and default.
-const GENERATOR = { n: withDefault(atLeast(1), 100), noise: withDefault(rate, 0), ...RANDOM_SCHEMA };
+/** @internal The options every generator takes (`n`, `noise`, `seed`, `rng`), for parseOptions. */
+export const GENERATOR = { n: withDefault(atLeast(1), 100), noise: withDefault(rate, 0), ...RANDOM_SCHEMA };
 const SHUFFLE = { ...GENERATOR, shuffle: withDefault(bool, true) };
 
 /**
@@ -279,8 +280,8 @@ function splitCounts(n: number, k: number): number[] {
   return Array.from({ length: k }, (_, j) => Math.floor(n / k) + (j < n % k ? 1 : 0));
 }
 
-// A generated set of n rows of `features` numbers (or n centers) stays within MAX_SIZE numbers.
-function sized(where: string, n: number, features: number, what = 'samples'): void {
+/** @internal A generated set of n rows of `features` numbers (or n centers) stays within MAX_SIZE numbers. */
+export function sized(where: string, n: number, features: number, what = 'samples'): void {
   withinMaxSize(n * features, where, `the number of values, ${what} × ${features} features,`);
 }
 

@@ -4,6 +4,7 @@ export {
   type Dataset, type GeneratorOptions, type ShuffleOptions, type CirclesOptions,
   type SpiralOptions, type BlobsOptions, type SineOptions, type SplitOptions, type CsvOptions,
 } from './datasets.js';
+export { plane, gaussians } from './surfaces.js';
 export { Module, type AnyModule } from './module.js';
 export {
   Neuron, Layer, MLP, ACTIVATIONS, INITS,

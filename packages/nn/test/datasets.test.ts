@@ -12,6 +12,7 @@ import {
   type Dataset,
   type ShuffleOptions,
 } from '../src/datasets.js';
+import { gaussians, plane } from '../src/surfaces.js';
 import { Rng } from '../src/random.js';
 import { badInputs, thrown } from '../../../test/helpers.js';
 
@@ -421,6 +422,7 @@ describe('small n (a one-point linspace is [start], as in numpy)', () => {
 describe('options, read by one parser', () => {
   const calls: [string, (o: never) => unknown][] = [
     ['moons', moons], ['circles', circles], ['spiral', spiral], ['xor', xor], ['blobs', blobs], ['sine', sine],
+    ['plane', plane], ['gaussians', gaussians],
     ['trainTestSplit', (o) => trainTestSplit(fromArrays([[1], [2], [3], [4]], [0, 1, 0, 1]), o)],
   ];
 
@@ -434,7 +436,7 @@ describe('options, read by one parser', () => {
   });
 
   it('every generator words a wrong kind of n the same way, with the engine’s describe', () => {
-    for (const [name, call] of calls.slice(0, 6)) {
+    for (const [name, call] of calls.slice(0, 8)) {
       for (const [bad, said] of badInputs.filter(([v]) => v !== undefined)) {
         const err = thrown(() => call({ n: bad } as never)) as TypeError;
         expect(err, `${name} ${said}`).toBeInstanceOf(TypeError);

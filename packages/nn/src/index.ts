@@ -17,10 +17,8 @@ export {
   mse, l1, huber, hinge, bceWithLogits, softmaxCrossEntropy, l2, accuracy, LOSSES, LOSS_NAMES,
   type ModelOutput, type LossName, type LossFunction, type LossSpec, type AccuracyRule,
 } from './losses.js';
-export {
-  Optimizer, SGD, Adam, AdamW, clipGradNorm,
-  type OptimizerSpec, type OptimizerState, type SGDOptions, type AdamOptions, type ClipGradNormOptions,
-} from './optim.js';
+export { Optimizer, clipGradNorm, type OptimizerSpec, type OptimizerState, type ClipGradNormOptions } from './optim.js';
+export { SGD, Adam, AdamW, type SGDOptions, type AdamOptions } from './optimizers.js';
 export { constantLR, linearLR, stepLR, cosineLR, scheduleFromSpec, type Schedule, type ScheduleSpec } from './schedule.js';
 export { fit } from './fit.js';
 export { Trainer, type Evaluation } from './trainer.js';

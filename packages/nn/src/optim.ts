@@ -1,6 +1,6 @@
 import { Value } from '@ugrad/engine';
 import {
-  arrayOf, between, bool, describe, finite, fn, nullable, num, object, optional, parseOptions, rangeError, rate, received, shape, str, typeError, whole, withDefault, type Check,
+  arrayOf, bool, describe, finite, fn, nullable, num, object, optional, parseOptions, rangeError, rate, received, shape, str, typeError, whole, withDefault, type Check,
 } from '@ugrad/engine/internal';
 import { primitive } from './module.js';
 
@@ -232,7 +232,8 @@ const specCheck: Check<OptimizerSpec> = (x, where, what) => {
 
 // The specs of ugrad's optimizers, frozen, their functions checking what they
 // are given (they are reachable as SGD.spec.validate and so on).
-function defineSpec(s: OptimizerSpec): OptimizerSpec {
+/** @internal A spec checked and frozen, its functions wrapped to check what they are given. */
+export function defineSpec(s: OptimizerSpec): OptimizerSpec {
   const at = `${s.name}.spec`;
   const options = (o: unknown, where: string): Record<string, unknown> => object(o, where, 'options');
   const buffers = Object.entries(s.buffers ?? {}).map(([k, f]) => [k, (o: unknown) => f(options(o, `${at}.buffers.${k}`))]);
@@ -257,156 +258,6 @@ function checkLike(v: number | boolean | readonly number[]): Check<unknown> {
   if (typeof v === 'number') return finite;
   if (typeof v === 'boolean') return bool;
   return arrayOf(finite, { length: v.length });
-}
-
-/** Options of {@link SGD}; the defaults are PyTorch's. */
-export interface SGDOptions {
-  /** Learning rate; default 1e-3. */
-  lr?: number;
-  /** Momentum factor, ≥ 0; default 0 (plain SGD). */
-  momentum?: number;
-  /** Dampening of the momentum; default 0. */
-  dampening?: number;
-  /** Nesterov momentum (needs momentum > 0 and dampening 0); default false. */
-  nesterov?: boolean;
-  /** L2 penalty added to the gradient, `g + weightDecay·p`; default 0. */
-  weightDecay?: number;
-}
-
-/**
- * Stochastic gradient descent with PyTorch's update, operation for operation:
- * ```
- * g = grad + weightDecay·p
- * b = g (first step) | momentum·b + (1 − dampening)·g
- * g = nesterov ? g + momentum·b : b        (with momentum)
- * p = p − lr·g
- * ```
- * With the defaults this is micrograd's `p.data -= lr * p.grad`.
- *
- * @example
- * const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
- * opt.zeroGrad(); loss.backward(); opt.step();
- */
-export class SGD extends Optimizer {
-  static override spec: OptimizerSpec = defineSpec({
-    name: 'SGD',
-    options: { momentum: withDefault(rate, 0), dampening: withDefault(finite, 0), nesterov: withDefault(bool, false), weightDecay: withDefault(rate, 0) },
-    buffers: { momentumBuffers: (o) => o.momentum !== 0 },
-    validate: (o, where) => {
-      if (o.nesterov === true && (!((o.momentum as number) > 0) || o.dampening !== 0)) {
-        throw new RangeError(`${where}: Nesterov momentum needs momentum > 0 and dampening 0, got momentum ${o.momentum} and dampening ${o.dampening}`);
-      }
-    },
-  });
-
-  constructor(params: readonly Value[], options: SGDOptions = {}) {
-    super(params, options);
-  }
-
-  protected update(): void {
-    const momentum = this.opt<number>('momentum'), dampening = this.opt<number>('dampening');
-    const nesterov = this.opt<boolean>('nesterov'), weightDecay = this.opt<number>('weightDecay');
-    const { params, lr } = this;
-    // The first step copies the gradient into the buffer: no dampening on it, as in PyTorch.
-    const first = !this.hasBuffer('momentumBuffers');
-    const buf = momentum !== 0 ? this.buffer('momentumBuffers') : null;
-    for (let i = 0; i < params.length; i++) {
-      const p = params[i]!;
-      if (!p.requiresGrad) continue; // frozen: no decay, no momentum, no step
-      let g = p.grad;
-      if (weightDecay !== 0) g = g + weightDecay * p.data;
-      if (buf !== null) {
-        buf[i] = first ? g : momentum * buf[i]! + (1 - dampening) * g;
-        g = nesterov ? g + momentum * buf[i]! : buf[i]!;
-      }
-      p.data = p.data + -lr * g;
-    }
-  }
-}
-
-/** Options of {@link Adam} and {@link AdamW}; the defaults are PyTorch's. */
-export interface AdamOptions {
-  /** Learning rate; default 1e-3. */
-  lr?: number;
-  /** Decay rates of the moment averages, each in [0, 1); default [0.9, 0.999]. */
-  betas?: readonly [number, number];
-  /** Added to the denominator for stability; default 1e-8. */
-  eps?: number;
-  /** Adam: L2 penalty added to the gradient; AdamW: decoupled decay. Default 0 (Adam), 1e-2 (AdamW). */
-  weightDecay?: number;
-  /** Use the running maximum of the second moment (AMSGrad); default false. */
-  amsgrad?: boolean;
-}
-
-const beta = between(0, 1, { hi: true });
-const adamSpec = (name: string, weightDecay: number): OptimizerSpec => defineSpec({
-  name,
-  options: {
-    betas: withDefault((x, where, what) => arrayOf(beta, { length: 2 })(x, where, what), [0.9, 0.999]),
-    eps: withDefault(rate, 1e-8), weightDecay: withDefault(rate, weightDecay), amsgrad: withDefault(bool, false),
-  },
-  buffers: { expAvg: () => true, expAvgSq: () => true, maxExpAvgSq: (o) => o.amsgrad === true },
-});
-
-/**
- * Adam with PyTorch's update, operation for operation (t counts from 1):
- * ```
- * g = grad + weightDecay·p                      (Adam; AdamW instead does p = p·(1 − lr·weightDecay))
- * m = m + (1 − β1)·(g − m)                      (lerp)
- * v = β2·v + (1 − β2)·g·g
- * denom = √v / √(1 − β2ᵗ) + eps                 (√max(v) with amsgrad)
- * p = p − (lr / (1 − β1ᵗ))·m / denom
- * ```
- * @example
- * const opt = new Adam(model.parameters(), { lr: 0.01 });
- */
-export class Adam extends Optimizer {
-  static override spec: OptimizerSpec = adamSpec('Adam', 0);
-  /** Whether weight decay shrinks the parameters directly (AdamW) instead of entering the gradient. */
-  static readonly decoupledWeightDecay: boolean = false;
-
-  constructor(params: readonly Value[], options: AdamOptions = {}) {
-    super(params, options);
-  }
-
-  protected update(): void {
-    const [beta1, beta2] = this.opt<[number, number]>('betas');
-    const eps = this.opt<number>('eps'), weightDecay = this.opt<number>('weightDecay');
-    const decoupled = (this.constructor as typeof Adam).decoupledWeightDecay;
-    const { params, lr } = this;
-    const m = this.buffer('expAvg'), v = this.buffer('expAvgSq');
-    const vmax = this.opt<boolean>('amsgrad') ? this.buffer('maxExpAvgSq') : null;
-    const t = this.stepCount;
-    const stepSize = lr / (1 - beta1 ** t);
-    const bc2Sqrt = Math.sqrt(1 - beta2 ** t);
-    const w = 1 - beta1;
-    for (let i = 0; i < params.length; i++) {
-      const p = params[i]!;
-      if (!p.requiresGrad) continue; // frozen: its moments wait, as PyTorch skips a parameter without a grad
-      let g = p.grad;
-      if (weightDecay !== 0) {
-        if (decoupled) p.data = p.data * (1 - lr * weightDecay);
-        else g = g + weightDecay * p.data;
-      }
-      // m.lerp_(g, w), whose formula depends on which end w is nearer.
-      m[i] = w < 0.5 ? m[i]! + w * (g - m[i]!) : g - (g - m[i]!) * (1 - w);
-      v[i] = v[i]! * beta2 + (1 - beta2) * g * g;
-      let vi = v[i]!;
-      if (vmax !== null) vi = vmax[i] = Math.max(vmax[i]!, vi);
-      const denom = Math.sqrt(vi) / bc2Sqrt + eps;
-      p.data = p.data + (-stepSize * m[i]!) / denom; // addcdiv_: p + value·m / denom
-    }
-  }
-}
-
-/**
- * Adam with decoupled weight decay (Loshchilov & Hutter; PyTorch's `AdamW`):
- * each step first shrinks every parameter, `p = p·(1 − lr·weightDecay)`, then
- * takes Adam's step without decay in the gradient. Default weightDecay 1e-2.
- */
-export class AdamW extends Adam {
-  static override spec: OptimizerSpec = adamSpec('AdamW', 1e-2);
-  static override readonly decoupledWeightDecay = true;
 }
 
 /** Options of {@link clipGradNorm}. */

@@ -53,9 +53,11 @@ const scheduleSpec: Check<ScheduleSpec> = (x, where, what) => {
 
 /**
  * @internal Checks that `x` has the shape of a {@link TrainerState}, every
- * field named in errors as `${what}.field`; returns a copy holding only the known fields.
+ * field named in errors as `${what}.field`; returns a copy holding only the
+ * known fields. With `trainer`, also that it fits a trainer with that many
+ * training samples, that batch size and that many batches per epoch.
  */
-export function checkTrainerState(x: unknown, where: string, what: string): TrainerState {
+export function checkTrainerState(x: unknown, where: string, what: string, trainer?: { samples: number; batchSize: number; batches: number }): TrainerState {
   const s = shape({
     step: whole, epoch: whole, batch: whole, batchSize: count, order: arrayOf(whole), rng: rngState,
     schedule: nullable(scheduleSpec), totals: EpochTotals.check, earlyStopping: EarlyStopping.check,
@@ -63,5 +65,15 @@ export function checkTrainerState(x: unknown, where: string, what: string): Trai
   })(x, where, what);
   if (s.history.steps.length !== s.step) throw new RangeError(`${where}: expected ${what}.history.steps to have one entry per step taken (${s.step}), got ${s.history.steps.length}`);
   if (s.history.epochs.length !== s.epoch) throw new RangeError(`${where}: expected ${what}.history.epochs to have one entry per epoch completed (${s.epoch}), got ${s.history.epochs.length}`);
+  if (trainer === undefined) return s;
+  const n = trainer.samples;
+  if (s.batchSize !== trainer.batchSize) throw new RangeError(`${where}: expected ${what}.batchSize to be this trainer's batch size, ${trainer.batchSize}, got ${s.batchSize}`);
+  if (s.order.length !== n) throw new RangeError(`${where}: expected ${what}.order to order this trainer's ${n} training samples, got ${s.order.length} entries`);
+  const seen = new Uint8Array(n);
+  s.order.forEach((i, j) => {
+    if (!(i < n) || seen[i]) throw new RangeError(`${where}: expected ${what}.order to be a permutation of 0…${n - 1}, got ${i} at ${what}.order[${j}]`);
+    seen[i] = 1;
+  });
+  if (s.batch >= trainer.batches) throw new RangeError(`${where}: expected ${what}.batch to be less than the ${trainer.batches} batches of an epoch, got ${s.batch}`);
   return s;
 }

@@ -5,7 +5,8 @@ import { EarlyStopping, EpochTotals, type EpochInfo, type StepInfo } from './cal
 import { trainTestSplit, type Dataset } from './datasets.js';
 import { countCorrect, type AccuracyRule } from './losses.js';
 import { Module, primitive, type AnyModule } from './module.js';
-import { Optimizer, SGD, clipGradNorm } from './optim.js';
+import { Optimizer, clipGradNorm } from './optim.js';
+import { SGD } from './optimizers.js';
 import { parseFitOptions, type FitOptions, type ResolvedLoss, type TrainingMode } from './options.js';
 import { Rng, setRngState } from './random.js';
 import { datasetCheck, rows } from './rows.js';
@@ -325,16 +326,7 @@ export class Trainer {
   _prepareLoad(state: TrainerState, where: string, what: string): () => void {
     str(where, 'Trainer._prepareLoad', 'where');
     str(what, 'Trainer._prepareLoad', 'what');
-    const s = checkTrainerState(state, where, what);
-    const n = this.data.X.length;
-    if (s.batchSize !== this.#batchSize) throw new RangeError(`${where}: expected ${what}.batchSize to be this trainer's batch size, ${this.#batchSize}, got ${s.batchSize}`);
-    if (s.order.length !== n) throw new RangeError(`${where}: expected ${what}.order to order this trainer's ${n} training samples, got ${s.order.length} entries`);
-    const seen = new Uint8Array(n);
-    s.order.forEach((i, j) => {
-      if (!(i < n) || seen[i]) throw new RangeError(`${where}: expected ${what}.order to be a permutation of 0…${n - 1}, got ${i} at ${what}.order[${j}]`);
-      seen[i] = 1;
-    });
-    if (s.batch >= this.#batchesPerEpoch) throw new RangeError(`${where}: expected ${what}.batch to be less than the ${this.#batchesPerEpoch} batches of an epoch, got ${s.batch}`);
+    const s = checkTrainerState(state, where, what, { samples: this.data.X.length, batchSize: this.#batchSize, batches: this.#batchesPerEpoch });
     const schedule = s.schedule === null ? this.#schedule : scheduleFromSpec(s.schedule);
     const rng = Rng.fromState(s.rng);
     return () => {

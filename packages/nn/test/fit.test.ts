@@ -4,7 +4,7 @@ import { Rng } from '../src/random.js';
 import { Module } from '../src/module.js';
 import { Layer, MLP } from '../src/layers.js';
 import { LOSSES, accuracy, bceWithLogits, hinge, l2, mse, softmaxCrossEntropy } from '../src/losses.js';
-import { Adam, SGD } from '../src/optim.js';
+import { Adam, SGD } from '../src/optimizers.js';
 import { cosineLR, linearLR, stepLR } from '../src/schedule.js';
 import { blobs, moons, signed, sine, trainTestSplit, type Dataset } from '../src/datasets.js';
 import { fit } from '../src/fit.js';

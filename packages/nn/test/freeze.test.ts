@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Value } from '@ugrad/engine';
 import { MLP } from '../src/layers.js';
-import { Adam, AdamW, SGD, clipGradNorm, type Optimizer } from '../src/optim.js';
+import { clipGradNorm, type Optimizer } from '../src/optim.js';
+import { Adam, AdamW, SGD } from '../src/optimizers.js';
 import { Trainer } from '../src/trainer.js';
 import { moons } from '../src/datasets.js';
 import { checkpointToJSON, restoreCheckpoint } from '../src/checkpoint.js';

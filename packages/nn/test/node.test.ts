@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { blobs, moons } from '../src/datasets.js';
 import { MLP } from '../src/layers.js';
-import { Adam } from '../src/optim.js';
+import { Adam } from '../src/optimizers.js';
 import { Trainer } from '../src/trainer.js';
 import { loadCheckpoint, loadCsv, saveCheckpoint } from '../src/node.js';
 import { thrown } from '../../../test/helpers.js';

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Value } from '@ugrad/engine';
 import { MLP } from '../src/layers.js';
 import { mse } from '../src/losses.js';
-import { Adam, AdamW, Optimizer, SGD, clipGradNorm, type AdamOptions, type SGDOptions } from '../src/optim.js';
+import { Optimizer, clipGradNorm } from '../src/optim.js';
+import { Adam, AdamW, SGD, type AdamOptions, type SGDOptions } from '../src/optimizers.js';
 
 // Runs `opt` over a fixed sequence of gradients and records the parameters after each step.
 function run(make: (ps: Value[]) => Optimizer, start: number[], gradSeq: number[][]): number[][] {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../src/random.js';
 import { MLP } from '../src/layers.js';
 import { accuracy, hinge, l2 } from '../src/losses.js';
-import { SGD } from '../src/optim.js';
+import { SGD } from '../src/optimizers.js';
 import { linearLR } from '../src/schedule.js';
 import { moons } from '../src/datasets.js';
 import { Trainer } from '../src/trainer.js';

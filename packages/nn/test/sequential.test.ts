@@ -4,7 +4,7 @@ import { Layer, MLP } from '../src/layers.js';
 import { Sequential } from '../src/sequential.js';
 import { Trainer } from '../src/trainer.js';
 import { moons } from '../src/datasets.js';
-import { Adam } from '../src/optim.js';
+import { Adam } from '../src/optimizers.js';
 
 describe('Sequential', () => {
   it("chains its children's forward, names parameters by position, and prints as PyTorch does", () => {

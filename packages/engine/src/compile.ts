@@ -21,6 +21,7 @@ interface CommonSpec {
 
 /** Targets as Values: one compiled program serves every target (regression). */
 export interface ValueTargetsSpec extends CommonSpec {
+  /** Absent or false: targets reach the sample function as Values. */
   labels?: false;
   /**
    * One sample's loss from its inputs and targets, written with ordinary Value
@@ -37,7 +38,9 @@ export interface ValueTargetsSpec extends CommonSpec {
  * target row the first time it is met (at most {@link MAX_LABELS}).
  */
 export interface LabelsSpec extends CommonSpec {
+  /** True: targets reach the sample function as numbers, one program per distinct target row. */
   labels: true;
+  /** One sample's loss from its inputs (Values) and its targets (numbers); traced once per target row. */
   sample: (x: Value[], y: number[]) => SampleResult;
 }
 

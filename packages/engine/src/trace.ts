@@ -36,7 +36,12 @@ export interface Flat {
 }
 
 /** What a traced function returns: a loss, or a loss and values to report (e.g. the model's outputs). */
-export type Traced = Value | { loss: Value; outputs: readonly Value[] };
+export type Traced = Value | {
+  /** The sample's loss. */
+  loss: Value;
+  /** Values to report per sample, e.g. the model's outputs. */
+  outputs: readonly Value[];
+};
 
 // A flattened trace before its other leaves are told apart: `i` of kind
 // 'other' indexes `others`.

@@ -316,6 +316,7 @@ export class NonFiniteError extends Error {
   readonly value: number;
   /** The step (from 0) and epoch it happened in. */
   readonly step: number;
+  /** The epoch it happened in, from 0. */
   readonly epoch: number;
   /** Where: the first op that gave a non-finite value (`'*' of 1e+200 and 1e+200 gave Infinity`) for the loss, the parameter's name otherwise; null if unknown. */
   readonly origin: string | null;

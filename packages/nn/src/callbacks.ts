@@ -7,7 +7,9 @@ import { between, count, finite, nullable, oneOf, optional, parseOptions, rate, 
 
 /** What one optimizer step did. `step` and `epoch` count from 0. */
 export interface StepInfo {
+  /** The step's number, from 0. */
   step: number;
+  /** The epoch it belongs to, from 0. */
   epoch: number;
   /** The batch's loss before the update (with the l2 term). */
   loss: number;
@@ -21,6 +23,7 @@ export interface StepInfo {
 
 /** What one pass over the training set did. */
 export interface EpochInfo {
+  /** The epoch's number, from 0. */
   epoch: number;
   /** The mean of the epoch's batch losses, weighted by batch size. */
   loss: number;
@@ -28,6 +31,7 @@ export interface EpochInfo {
   accuracy?: number;
   /** On the validation set after the epoch, with the l2 term. */
   valLoss?: number;
+  /** On the validation set after the epoch, when accuracy is tracked. */
   valAccuracy?: number;
   /** The learning rate of the epoch's last step. */
   lr: number;
@@ -35,12 +39,13 @@ export interface EpochInfo {
   ms: number;
 }
 
-/** The state of {@link EpochTotals}: the epoch so far. */
+/** The current epoch so far, as a checkpoint keeps it. */
 export interface EpochTotalsState {
   /** The batch losses' running mean, weighted by batch size. */
   loss: number;
-  /** Samples classified correctly, and samples seen. */
+  /** Samples classified correctly. */
   correct: number;
+  /** Samples seen. */
   count: number;
   /** Milliseconds spent. */
   ms: number;
@@ -82,9 +87,11 @@ export interface EarlyStoppingOptions {
   monitor?: 'valLoss' | 'loss';
 }
 
-/** The state of {@link EarlyStopping}: the best monitored loss so far (null before the first epoch) and the epochs since. */
+/** The state of early stopping (`options.earlyStopping`), as a checkpoint keeps it. */
 export interface EarlyStoppingState {
+  /** The best monitored loss so far; null before the first epoch. */
   best: number | null;
+  /** Epochs since it improved. */
   wait: number;
 }
 

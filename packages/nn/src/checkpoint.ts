@@ -16,6 +16,7 @@ const VERSION = 1;
 
 /** Anything with PyTorch's state-dict pair, e.g. a fitted `Standardizer`, to keep in a checkpoint beside the model. */
 export interface Stateful {
+  /** The object's state as plain JSON. */
   stateDict(): unknown;
   /** Must check everything before it writes anything. */
   loadStateDict(state: never): void;
@@ -27,9 +28,13 @@ export interface Stateful {
  * `extra` holds any other state to keep, by name (a data scaler, say).
  */
 export interface CheckpointParts {
+  /** The model whose parameters are saved or restored. */
   model: AnyModule;
+  /** Its optimizer (default: the trainer's). */
   optimizer?: Optimizer;
+  /** Its trainer, whose position, generator, schedule and history are saved too. */
   trainer?: Trainer;
+  /** Other state to keep, by name: anything with `stateDict()`/`loadStateDict()`. */
   extra?: Readonly<Record<string, Stateful>>;
 }
 
@@ -39,14 +44,21 @@ export interface CheckpointParts {
  * optimizer's, trainer's and extra objects' state when they were saved.
  */
 export interface Checkpoint {
+  /** Always `'ugrad-checkpoint'`: what the file is. */
   format: 'ugrad-checkpoint';
+  /** The format's version, 1. */
   version: 1;
+  /** The model's class and, if it can be rebuilt from it, its config. */
   architecture: Architecture;
+  /** The model's `stateDict()`: each parameter's value by dotted name. */
   parameters: Record<string, number>;
   /** The names of the frozen parameters (`requiresGrad` false); absent in files written before freezing existed. */
   frozen?: string[];
+  /** The optimizer's `stateDict()`, or null when none was saved. */
   optimizer: OptimizerState | null;
+  /** The trainer's `stateDict()`, or null when none was saved. */
   trainer: TrainerState | null;
+  /** The `stateDict()` of each extra part, by name. */
   extra?: Record<string, unknown>;
 }
 

@@ -6,7 +6,7 @@ import { withinMaxSize } from './limits.js';
 import { labels, rows } from './rows.js';
 
 export { parseCsv, type CsvOptions } from './csv.js';
-export { trainTestSplit, type SplitOptions } from './split.js';
+export { trainTestSplit, type SplitOptions, type Split } from './split.js';
 
 // Toy datasets as plain arrays, so they print, serialise and plot without ceremony.
 // This file must run in a browser: file reading lives in `node.ts`.

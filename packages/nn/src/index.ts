@@ -2,10 +2,10 @@ export { Rng, rngFrom, type Seed, type RngState, type RandomOptions } from './ra
 export {
   moons, circles, spiral, xor, blobs, sine, signed, trainTestSplit, fromArrays, parseCsv,
   type Dataset, type GeneratorOptions, type ShuffleOptions, type CirclesOptions,
-  type SpiralOptions, type BlobsOptions, type SineOptions, type SplitOptions, type CsvOptions,
+  type SpiralOptions, type BlobsOptions, type SineOptions, type SplitOptions, type Split, type CsvOptions,
 } from './datasets.js';
 export { plane, gaussians } from './surfaces.js';
-export { Module, type AnyModule } from './module.js';
+export { Module, type AnyModule, type LoadResult } from './module.js';
 export {
   Neuron, Layer, MLP, ACTIVATIONS, INITS,
   type Activation, type Init, type NeuronOptions, type LayerOptions, type MLPOptions, type MLPConfig, type LayerConfig,
@@ -22,9 +22,9 @@ export { SGD, Adam, AdamW, type SGDOptions, type AdamOptions } from './optimizer
 export { constantLR, linearLR, stepLR, cosineLR, scheduleFromSpec, type Schedule, type ScheduleSpec } from './schedule.js';
 export { fit } from './fit.js';
 export { Trainer, type Evaluation } from './trainer.js';
-export { NonFiniteError } from './batch.js';
+export { NonFiniteError, type Model } from './batch.js';
 export { type FitOptions, type TrainingMode } from './options.js';
-export { type StepInfo, type EpochInfo, type EarlyStoppingOptions } from './callbacks.js';
+export { type StepInfo, type EpochInfo, type EarlyStoppingOptions, type EarlyStoppingState, type EpochTotalsState } from './callbacks.js';
 export { type History, type StopReason, type TrainerState } from './trainer-state.js';
 export { checkpointToJSON, restoreCheckpoint, type Checkpoint, type CheckpointParts, type Stateful } from './checkpoint.js';
 export { gradCheck, type GradCheck } from './gradcheck.js';

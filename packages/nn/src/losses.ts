@@ -115,10 +115,16 @@ export function l2(params: readonly ValueLike[]): Value {
 
 /** How predictions are read off a model's outputs, to count them right or wrong. */
 export type AccuracyRule =
-  /** One output per sample: positive when it is above `at` (a logit or a ±1 score: 0; a 0/1 regression: 0.5). */
-  | { kind: 'threshold'; at: number }
-  /** One output per class: the index of the largest (the first, on ties). */
-  | { kind: 'argmax' };
+  | {
+    /** One output per sample, positive when it is above `at`. */
+    kind: 'threshold';
+    /** 0 for a logit or a ±1 score; 0.5 for a regression on 0/1 targets. */
+    at: number;
+  }
+  | {
+    /** One output per class: the index of the largest (the first, on ties). */
+    kind: 'argmax';
+  };
 
 /**
  * The fraction of samples classified correctly, in [0, 1]. A prediction with
@@ -197,7 +203,12 @@ export interface LossSpec {
   /** The loss over a batch, on targets as {@link LossSpec.targets} makes them. */
   readonly fn: LossFunction;
   /** What the model must output, in words, and the check. */
-  readonly outputs: { readonly text: string; readonly ok: (width: number) => boolean };
+  readonly outputs: {
+    /** In words, for messages: `one output per class (at least 2)`. */
+    readonly text: string;
+    /** Whether a model with this many outputs fits. */
+    readonly ok: (width: number) => boolean;
+  };
   /** Labels as datasets hold them (0/1, ±1, class indices, real targets) to the loss's targets, checked; throws a RangeError naming `${what}[i]`. */
   readonly targets: (y: readonly number[], width: number, where: string, what: string) => number[];
   /** Numbers per target row in a compiled step, and the row of one target (crossEntropy: one-hot). */

@@ -11,8 +11,11 @@ export type Classes = number | readonly number[];
 
 /** Precision, recall and F1 averaged over classes. */
 export interface AveragedScores {
+  /** Of the samples predicted as a class, the fraction that are of it. */
   precision: number;
+  /** Of the samples of a class, the fraction predicted as it. */
   recall: number;
+  /** The harmonic mean of precision and recall. */
   f1: number;
 }
 

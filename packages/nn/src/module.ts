@@ -1,6 +1,14 @@
 import { Value, type ValueLike } from '@ugrad/engine';
 import { bool, finite, isPlainObject, object, parseOptions, typeError, withDefault } from '@ugrad/engine/internal';
 
+/** What `loadStateDict` skipped without `strict` (PyTorch's `_IncompatibleKeys`). */
+export interface LoadResult {
+  /** The module's parameters the state did not hold. */
+  missingKeys: string[];
+  /** The state's keys that name no parameter of the module. */
+  unexpectedKeys: string[];
+}
+
 /** Any module, whatever it takes and returns; the type to use when only the tree matters. */
 export type AnyModule = Module<never, unknown>;
 
@@ -126,7 +134,7 @@ export abstract class Module<In = readonly ValueLike[], Out = Value[]> {
    * untouched. With `strict` (the default), a missing or unexpected key is a
    * RangeError; without it, those keys are skipped and reported.
    */
-  loadStateDict(state: Readonly<Record<string, number>>, options: { strict?: boolean } = {}): { missingKeys: string[]; unexpectedKeys: string[] } {
+  loadStateDict(state: Readonly<Record<string, number>>, options: { strict?: boolean } = {}): LoadResult {
     const where = `${this.constructor.name}.loadStateDict`;
     const { strict } = parseOptions(where, options, { strict: withDefault(bool, true) });
     const s = object(state, where, 'state');

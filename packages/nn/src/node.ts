@@ -11,7 +11,7 @@ import type { MLP } from './layers.js';
 import type { AnyModule } from './module.js';
 
 /**
- * Reads a UTF-8 CSV file and parses it with {@link parseCsv} (same options);
+ * Reads a UTF-8 CSV file and parses it with `parseCsv` (same options);
  * parse errors name the file, the line and the column.
  *
  * @example

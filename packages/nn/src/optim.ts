@@ -13,16 +13,23 @@ import { primitive } from './module.js';
  * load and validate state, so a subclass writes only its update rule.
  */
 export interface OptimizerSpec {
+  /** The class's name, which starts its messages and is saved as the state's `type`. */
   readonly name: string;
+  /** Each option: a check, or a plain default whose type is its check (`lr` is always one, default 1e-3). */
   readonly options: Readonly<Record<string, Check<unknown> | number | boolean | readonly number[]>>;
+  /** Each per-parameter state buffer, with the rule for when it may exist given the options. */
   readonly buffers?: Readonly<Record<string, (options: Record<string, unknown>) => boolean>>;
+  /** A rule across options (e.g. Nesterov needs momentum), thrown as a RangeError naming `where`. */
   readonly validate?: (options: Record<string, unknown>, where: string) => void;
 }
 
 /** What `stateDict()` holds: the class name, the step count, every option, and each buffer (null until used): plain JSON. */
 export interface OptimizerState {
+  /** The optimizer's class name; a state loads only into its own class. */
   type: string;
+  /** Steps taken. */
   stepCount: number;
+  /** The learning rate. */
   lr: number;
   [key: string]: number | boolean | string | readonly number[] | null;
 }
@@ -76,6 +83,7 @@ export abstract class Optimizer {
   get lr(): number {
     return this.#options.lr as number;
   }
+  /** Sets the learning rate, e.g. from a schedule (finite and ≥ 0). */
   set lr(lr: number) {
     this.#options.lr = rate(lr, `${this.#spec.name}.lr`, 'lr');
   }

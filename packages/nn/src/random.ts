@@ -5,8 +5,20 @@ import { arrayOf, count, finite, instance, nullable, object, optional, parseOpti
 /** What a seed may be: any number or string; the same seed gives the same stream everywhere. */
 export type Seed = number | string;
 
-/** The saved position of an {@link Rng}, restorable with `Rng.fromState` (for checkpoints). */
-export type RngState = seedrandom.State.Arc4;
+/** The saved position of an {@link Rng} as plain JSON, restorable with `Rng.fromState` (for checkpoints). */
+export interface RngState {
+  /** seedrandom's ARC4 stream: its two indices and its permutation of 0…255. */
+  arc4: {
+    /** The first index, 0…255. */
+    i: number;
+    /** The second index, 0…255. */
+    j: number;
+    /** The permutation of 0…255. */
+    S: number[];
+  };
+  /** The second normal of the last Box–Muller pair, not yet drawn; null if none. */
+  spare: number | null;
+}
 
 /**
  * A seeded random stream (seedrandom's ARC4). Everything random in ugrad —
@@ -26,7 +38,7 @@ export class Rng {
   }
 
   /** Restores a stream saved with {@link Rng.state}; the state is checked first (a TypeError or RangeError names the bad field). */
-  static fromState(state: { arc4: RngState; spare: number | null }): Rng {
+  static fromState(state: RngState): Rng {
     const s = rngStateCheck(state, 'Rng.fromState', 'state');
     const rng = new Rng(0);
     (rng as unknown as { gen: seedrandom.StatefulPRNG<seedrandom.State.Arc4> }).gen = seedrandom('', { state: s.arc4 });
@@ -35,8 +47,9 @@ export class Rng {
   }
 
   /** The current position, as plain JSON-able data. */
-  state(): { arc4: RngState; spare: number | null } {
-    return { arc4: this.gen.state(), spare: this.spare };
+  state(): RngState {
+    const { i, j, S } = this.gen.state();
+    return { arc4: { i, j, S: [...S] }, spare: this.spare };
   }
 
   /** Uniform in [0, 1). */
@@ -100,9 +113,9 @@ export interface RandomOptions {
 }
 
 /** @internal Puts `rng` back at a position saved by `rng.state()` (a step that failed gives back what it drew). */
-export function setRngState(rng: Rng, state: { arc4: RngState; spare: number | null }): void {
+export function setRngState(rng: Rng, state: RngState): void {
   const r = rng as unknown as { gen: seedrandom.StatefulPRNG<seedrandom.State.Arc4>; spare: number | null };
-  r.gen = seedrandom('', { state: state.arc4 });
+  r.gen = seedrandom('', { state: { ...state.arc4, S: [...state.arc4.S] } }) as seedrandom.StatefulPRNG<seedrandom.State.Arc4>;
   r.spare = state.spare;
 }
 
@@ -134,8 +147,8 @@ const byte: Check<number> = (x, where, what) => {
 };
 
 /** Checks a saved {@link Rng.state}: `{ arc4: { i, j, S: 256 bytes }, spare: number | null }`; returns a fresh copy. */
-export const rngStateCheck: Check<{ arc4: RngState; spare: number | null }> = (x, where, what) => {
-  const s = parseOptions(where, x, { arc4: object, spare: nullable(finite) }, what);
+export const rngStateCheck: Check<RngState> = (x, where, what) => {
+  const s = parseOptions(where, object(x, where, what), { arc4: object, spare: nullable(finite) }, what);
   const a = parseOptions(where, s.arc4, { i: byte, j: byte, S: arrayOf(byte, { length: 256 }) }, `${what}.arc4`);
   return { arc4: { i: a.i, j: a.j, S: a.S }, spare: s.spare };
 };

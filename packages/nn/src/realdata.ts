@@ -11,7 +11,9 @@ import { csv as wineCsv } from './data/wine.js';
 
 /** A dataset with names: the features (one per column of `X`) and the classes (`classNames[y[i]]`). */
 export interface NamedDataset extends Dataset {
+  /** One name per column of X, scikit-learn's (e.g. `sepal length (cm)`). */
   featureNames: string[];
+  /** One name per class index in y (e.g. `setosa`). */
   classNames: string[];
 }
 

@@ -2,10 +2,42 @@ import { count, object, oneOf, parseOptions, rate, whole } from '@ugrad/engine/i
 
 /** A schedule described as plain JSON, so a checkpoint can record it and {@link scheduleFromSpec} rebuild it. */
 export type ScheduleSpec =
-  | { type: 'constant'; lr: number }
-  | { type: 'linear'; start: number; end: number; steps: number }
-  | { type: 'step'; lr: number; stepSize: number; gamma: number }
-  | { type: 'cosine'; lr: number; steps: number; minLr: number };
+  | {
+    /** `constantLR(lr)` */
+    type: 'constant';
+    /** The learning rate. */
+    lr: number;
+  }
+  | {
+    /** `linearLR(start, end, steps)` */
+    type: 'linear';
+    /** The rate at step 0. */
+    start: number;
+    /** The rate from step `steps` on. */
+    end: number;
+    /** Steps from start to end. */
+    steps: number;
+  }
+  | {
+    /** `stepLR(lr, stepSize, gamma)` */
+    type: 'step';
+    /** The rate at step 0. */
+    lr: number;
+    /** Steps between decays. */
+    stepSize: number;
+    /** The factor of each decay. */
+    gamma: number;
+  }
+  | {
+    /** `cosineLR(lr, steps, minLr)` */
+    type: 'cosine';
+    /** The rate at step 0. */
+    lr: number;
+    /** Steps from lr down to minLr. */
+    steps: number;
+    /** The rate from step `steps` on. */
+    minLr: number;
+  };
 
 /**
  * A learning-rate schedule: call it with the step number (0 for the first
@@ -19,6 +51,7 @@ export type ScheduleSpec =
  */
 export interface Schedule {
   (step: number): number;
+  /** The schedule as plain JSON, which `scheduleFromSpec` turns back into it. */
   readonly spec: ScheduleSpec;
 }
 

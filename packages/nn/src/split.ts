@@ -3,6 +3,14 @@ import type { Dataset } from './datasets.js';
 import { RANDOM_SCHEMA, rngFrom, type RandomOptions, type Rng } from './random.js';
 import { datasetCheck } from './rows.js';
 
+/** What {@link trainTestSplit} returns: two disjoint sets that together hold every row once. */
+export interface Split {
+  /** The rows to train on. */
+  train: Dataset;
+  /** The rows held out. */
+  test: Dataset;
+}
+
 /** Options for {@link trainTestSplit}. */
 export interface SplitOptions extends RandomOptions {
   /** Share of the rows that go to the test set, in (0, 1), rounded to whole rows (default 0.25). */
@@ -29,7 +37,7 @@ const SPLIT = { testFraction: withDefault(between(0, 1, { lo: true, hi: true }),
  * const { train, test } = trainTestSplit(moons({ n: 100 }), { testFraction: 0.2, seed: 0 });
  * const parts = trainTestSplit(iris(), { testFraction: 0.2, stratify: true }); // 10 test rows of each class
  */
-export function trainTestSplit(data: Dataset, options: SplitOptions = {}): { train: Dataset; test: Dataset } {
+export function trainTestSplit(data: Dataset, options: SplitOptions = {}): Split {
   const fn = 'trainTestSplit';
   const o = parseOptions(fn, options, SPLIT);
   const { X, y } = datasetCheck(data, fn, 'data');

@@ -1,6 +1,6 @@
-import { arrayOf, count, finite, nullable, num, object, oneOf, shape, whole, withContext, type Check } from '@ugrad/engine/internal';
+import { arrayOf, count, nullable, object, oneOf, shape, whole, withContext, type Check } from '@ugrad/engine/internal';
 import { EarlyStopping, EpochTotals, checkEpochInfo, checkStepInfo, type EarlyStoppingState, type EpochInfo, type EpochTotalsState, type StepInfo } from './callbacks.js';
-import type { Rng } from './random.js';
+import { rngStateCheck, type RngState } from './random.js';
 import { scheduleFromSpec, type ScheduleSpec } from './schedule.js';
 
 // The saved-trainer-state format: what a Trainer writes into a checkpoint so a
@@ -11,8 +11,11 @@ export type StopReason = 'completed' | 'callback' | 'earlyStopping' | 'targetLos
 
 /** Every step and epoch so far, and why training stopped (`null` while it can go on). */
 export interface History {
+  /** One record per optimizer step taken. */
   steps: StepInfo[];
+  /** One record per pass over the training set completed. */
   epochs: EpochInfo[];
+  /** Why training stopped, or null while it can go on. */
   stopReason: StopReason | null;
 }
 
@@ -24,24 +27,24 @@ export interface TrainerState {
   epoch: number;
   /** Batches taken in the current epoch. */
   batch: number;
+  /** Samples per step (a state loads only into a trainer of the same batch size). */
   batchSize: number;
   /** The current epoch's order of the training rows. */
   order: number[];
-  rng: ReturnType<Rng['state']>;
+  /** The shuffling generator's position (see `Rng.state`). */
+  rng: RngState;
   /** The schedule's spec, or null for none or a plain function; a loading trainer adopts a saved spec. */
   schedule: ScheduleSpec | null;
   /** The current epoch so far (see EpochTotals). */
   totals: EpochTotalsState;
   /** The early-stopping rule's best loss and wait (see EarlyStopping). */
   earlyStopping: EarlyStoppingState;
+  /** Every step and epoch so far. */
   history: History;
 }
 
 const STOP_REASONS = ['completed', 'callback', 'earlyStopping', 'targetLoss'] as const;
 
-// seedrandom's ARC4 state, and the spare normal of Box–Muller.
-const byte = num('an integer in [0, 255]', (b) => Number.isInteger(b) && b >= 0 && b <= 255);
-const rngState: Check<ReturnType<Rng['state']>> = shape({ arc4: shape({ i: byte, j: byte, S: arrayOf(byte, { length: 256 }) }), spare: nullable(finite) });
 
 const scheduleSpec: Check<ScheduleSpec> = (x, where, what) => {
   try {
@@ -59,7 +62,7 @@ const scheduleSpec: Check<ScheduleSpec> = (x, where, what) => {
  */
 export function checkTrainerState(x: unknown, where: string, what: string, trainer?: { samples: number; batchSize: number; batches: number }): TrainerState {
   const s = shape({
-    step: whole, epoch: whole, batch: whole, batchSize: count, order: arrayOf(whole), rng: rngState,
+    step: whole, epoch: whole, batch: whole, batchSize: count, order: arrayOf(whole), rng: rngStateCheck,
     schedule: nullable(scheduleSpec), totals: EpochTotals.check, earlyStopping: EarlyStopping.check,
     history: shape({ steps: arrayOf(checkStepInfo), epochs: arrayOf(checkEpochInfo), stopReason: nullable(oneOf(STOP_REASONS)) }),
   })(x, where, what);

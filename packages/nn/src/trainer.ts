@@ -15,9 +15,11 @@ import { checkTrainerState, type History, type TrainerState } from './trainer-st
 
 // The training loop. It must run in a browser: no `node:` imports, timing by performance.now().
 
-/** A loss (with the l2 term) and, when tracked, an accuracy. */
+/** A loss (with the penalty terms) and, when tracked, an accuracy. */
 export interface Evaluation {
+  /** The loss over the set, with the penalty terms, as in training. */
   loss: number;
+  /** The fraction classified correctly, when accuracy is tracked. */
   accuracy?: number;
 }
 

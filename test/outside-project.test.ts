@@ -10,7 +10,7 @@ import { claimedOutput, readmeBlock, ROOT } from './readme.js';
 // tarballs with npm into a project outside the clone, and run the README's script
 // with plain node — the published build (dist/), not the sources.
 //
-// Offline on purpose: @ugrad/nn's own dependencies (seedrandom and its types) are
+// Offline on purpose: @ugrad/nn's own dependencies (seedrandom) are
 // packed from the copies pnpm installed, and npm installs with --offline and an
 // empty cache, so the test needs no registry and proves the tarballs are complete.
 const code = readmeBlock('### In a project of your own', 'js');

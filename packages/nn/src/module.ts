@@ -1,5 +1,5 @@
 import { Value, type ValueLike } from '@ugrad/engine';
-import { bool, finite, isPlainObject, object, parseOptions, typeError, withDefault } from '@ugrad/engine/internal';
+import { bool, finite, isPlainObject, object, parseOptions, typeError, withDefault, type Check } from '@ugrad/engine/internal';
 
 /** What `loadStateDict` skipped without `strict` (PyTorch's `_IncompatibleKeys`). */
 export interface LoadResult {
@@ -276,4 +276,22 @@ export function keyDiff(expected: readonly string[], state: object): { missingKe
 export function keyProblems(missing: readonly string[], unexpected: readonly string[]): string {
   const list = (keys: readonly string[]) => `key${keys.length === 1 ? '' : 's'} ${keys.slice(0, 5).map((k) => `"${k}"`).join(', ')}${keys.length > 5 ? ` and ${keys.length - 5} more` : ''}`;
   return [...(missing.length > 0 ? [`missing ${list(missing)}`] : []), ...(unexpected.length > 0 ? [`unexpected ${list(unexpected)}`] : [])].join('; ');
+}
+
+/**
+ * @internal The objects a class's constructor made, told apart from a Proxy
+ * or an `Object.create` of one, which passes `instanceof` but holds none of
+ * the private state the class's methods read: `add` in the constructor,
+ * `check` where one is taken.
+ */
+export function madeBy<T extends object>(C: abstract new (...args: never[]) => T, name: string): { add: (x: T) => void; check: Check<T> } {
+  const made = new WeakSet<object>();
+  return {
+    add: (x) => { made.add(x); },
+    check: (x, where, what) => {
+      if (!(x instanceof C)) throw typeError(where, what, name, x);
+      if (!made.has(x)) throw typeError(where, what, `${name} made by its constructor (a Proxy or a copy holds none of its state)`, x);
+      return x;
+    },
+  };
 }

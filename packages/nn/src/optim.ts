@@ -2,7 +2,7 @@ import { Value } from '@ugrad/engine';
 import {
   arrayOf, bool, describe, finite, fn, nullable, num, object, optional, parseOptions, rangeError, rate, received, shape, str, typeError, whole, withDefault, type Check,
 } from '@ugrad/engine/internal';
-import { primitive } from './module.js';
+import { madeBy, primitive } from './module.js';
 
 /**
  * What an optimizer class declares once, as a static `spec`: its name (for
@@ -211,16 +211,9 @@ export abstract class Optimizer {
   }
 }
 
-// The optimizers made by a constructor: a Proxy or Object.create of one passes
-// `instanceof` but holds none of the private state its methods read.
-const optimizers = new WeakSet<object>();
-
+const optimizers = madeBy(Optimizer, 'an Optimizer');
 /** @internal An Optimizer made by its constructor (not a Proxy or copy of one). */
-export const optimizerCheck: Check<Optimizer> = (x, where, what) => {
-  if (!(x instanceof Optimizer)) throw typeError(where, what, 'an Optimizer', x);
-  if (!optimizers.has(x)) throw typeError(where, what, 'an Optimizer made by its constructor (a Proxy or a copy holds none of its state)', x);
-  return x;
-};
+export const optimizerCheck: Check<Optimizer> = optimizers.check;
 
 // A subclass's static spec, checked once per optimizer made.
 const specCheck: Check<OptimizerSpec> = (x, where, what) => {

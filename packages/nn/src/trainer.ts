@@ -4,7 +4,7 @@ import { NonFiniteError, StepChoice, accuracyRule, prepare, type Model, type Pre
 import { EarlyStopping, EpochTotals, type EpochInfo, type StepInfo } from './callbacks.js';
 import { trainTestSplit, type Dataset } from './datasets.js';
 import { countCorrect, type AccuracyRule } from './losses.js';
-import { Module, primitive, type AnyModule } from './module.js';
+import { Module, madeBy, primitive, type AnyModule } from './module.js';
 import { Optimizer, clipGradNorm } from './optim.js';
 import { SGD } from './optimizers.js';
 import { parseFitOptions, type FitOptions, type ResolvedLoss, type TrainingMode } from './options.js';
@@ -425,16 +425,9 @@ export class Trainer {
   }
 }
 
-// The trainers made by the constructor: a Proxy or Object.create of one passes
-// `instanceof` but holds none of the private state its methods read.
-const trainers = new WeakSet<object>();
-
+const trainers = madeBy(Trainer, 'a Trainer');
 /** @internal A Trainer made by its constructor (not a Proxy or copy of one). */
-export const trainerCheck: Check<Trainer> = (x, where, what) => {
-  if (!(x instanceof Trainer)) throw typeError(where, what, 'a Trainer', x);
-  if (!trainers.has(x)) throw typeError(where, what, 'a Trainer made by its constructor (a Proxy or a copy holds none of its state)', x);
-  return x;
-};
+export const trainerCheck: Check<Trainer> = trainers.check;
 
 function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);

@@ -1,10 +1,10 @@
 import { Value, type ValueLike } from '@ugrad/engine';
 import {
-  arrayOf, count, finite, instance, oneOf, optional, parseOptions, shape, typeError, withDefault, type Check,
+  arrayOf, count, finite, oneOf, optional, parseOptions, shape, typeError, withDefault, type Check,
 } from '@ugrad/engine/internal';
 import { Module } from './module.js';
 import { withinMaxSize } from './limits.js';
-import { Rng, rngFrom, type RandomOptions } from './random.js';
+import { RANDOM_SCHEMA, rngFrom, type RandomOptions, type Rng } from './random.js';
 
 // micrograd's Neuron, Layer and MLP, with PyTorch's habits around them.
 
@@ -87,12 +87,8 @@ export interface MLPConfig {
 
 // The option checks every layer shares.
 const activation = oneOf(ACTIVATIONS);
-// Where the weights come from; `rngFrom` then refuses seed and rng together.
-const seedCheck: Check<string | number> = (x, where, what) => {
-  if (typeof x !== 'number' && typeof x !== 'string') throw typeError(where, what, 'a number or a string', x);
-  return x;
-};
-const random = { seed: optional(seedCheck), rng: optional(instance(Rng, 'an Rng')) } as const;
+// Where the weights come from (random.ts's one schema); `rngFrom` then refuses seed and rng together.
+const random = RANDOM_SCHEMA;
 const LAYER = {
   activation: withDefault(activation, 'relu'),
   init: withDefault(oneOf(INITS), 'uniform'),

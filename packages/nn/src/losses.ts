@@ -1,5 +1,5 @@
 import { Value, dot, logSumExp, sum, type ValueLike } from '@ugrad/engine';
-import { arrayOf, count, finite, instance, parseOptions, positive, rangeError, str, typeError, withDefault } from '@ugrad/engine/internal';
+import { arrayOf, count, finite, instance, toValue, parseOptions, positive, rangeError, str, typeError, withDefault } from '@ugrad/engine/internal';
 import { withinMaxSize } from './limits.js';
 import { dense } from './rows.js';
 
@@ -99,7 +99,7 @@ export function softmaxCrossEntropy(logits: readonly (readonly ValueLike[])[], l
       throw new RangeError(`${where}: expected logits[${i}] to have ${classes} classes like logits[0], got ${row.length}`);
     }
     const y = checkLabel(labels[i], i, where, (v) => Number.isInteger(v) && v >= 0 && v < classes, `an integer class in [0, ${classes - 1}]`);
-    const z = row.map((v) => valueLike(v, where, `logits[${i}]`));
+    const z = row.map((v) => toValue(v as ValueLike, where, `logits[${i}]`));
     return logSumExp(z).sub(z[y]!);
   }));
 }
@@ -110,7 +110,7 @@ export function softmaxCrossEntropy(logits: readonly (readonly ValueLike[])[], l
  */
 export function l2(params: readonly ValueLike[]): Value {
   if (!Array.isArray(params)) throw typeError('l2', 'params', 'an array of Values or numbers', params);
-  return sum(arrayOf((p, where, what) => valueLike(p, where, what))(params, 'l2', 'params').map((v) => v.mul(v)));
+  return sum(arrayOf((p, where, what) => toValue(p as ValueLike, where, what))(params, 'l2', 'params').map((v) => v.mul(v)));
 }
 
 /** How predictions are read off a model's outputs, to count them right or wrong. */
@@ -339,7 +339,7 @@ function elementwise(where: string, preds: readonly ModelOutput[], targets: read
   for (let i = 0; i < preds.length; i++) {
     const p = asRow(preds[i], where, `preds[${i}]`), t = asRow(targets[i], where, `targets[${i}]`);
     if (p.length !== t.length) throw new RangeError(`${where}: expected targets[${i}] to have ${p.length} elements like preds[${i}], got ${t.length}`);
-    for (let j = 0; j < p.length; j++) terms.push(term(valueLike(p[j], where, `preds[${i}]`), valueLike(t[j], where, `targets[${i}]`)));
+    for (let j = 0; j < p.length; j++) terms.push(term(toValue(p[j] as ValueLike, where, `preds[${i}]`), toValue(t[j] as ValueLike, where, `targets[${i}]`)));
   }
   return meanOf(terms);
 }
@@ -395,14 +395,7 @@ function asRow(o: unknown, where: string, what: string): readonly unknown[] {
 function scalar(o: unknown, where: string, i: number): Value {
   const row = asRow(o, where, `outputs[${i}]`);
   if (row.length !== 1) throw new RangeError(`${where}: expected one score for sample ${i}, got an array of ${row.length}`);
-  return valueLike(row[0], where, `outputs[${i}]`);
-}
-
-// A Value, or a number wrapped as a constant.
-function valueLike(x: unknown, where: string, what: string): Value {
-  if (x instanceof Value) return x;
-  if (typeof x === 'number') return new Value(x);
-  throw typeError(where, what, 'a Value or a number', x);
+  return toValue(row[0] as ValueLike, where, `outputs[${i}]`);
 }
 
 function dataOf(x: unknown, where: string, what: string): number {

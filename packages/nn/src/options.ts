@@ -1,11 +1,11 @@
 import {
-  bool, count, finite, fn, instance, object, optional, parseOptions, positive, rate, typeError, withDefault, type Check,
+  bool, count, finite, fn, object, optional, parseOptions, positive, rate, typeError, withDefault, type Check,
 } from '@ugrad/engine/internal';
 import type { Dataset } from './datasets.js';
 import { LOSSES, LOSS_NAMES, type LossFunction, type LossName, type LossSpec } from './losses.js';
 import type { EarlyStoppingOptions, EpochInfo, StepInfo } from './callbacks.js';
 import { optimizerCheck, type Optimizer } from './optim.js';
-import { Rng, type Seed } from './random.js';
+import { RANDOM_SCHEMA, type Rng, type Seed } from './random.js';
 import type { Schedule } from './schedule.js';
 import type { Trainer } from './trainer.js';
 
@@ -104,10 +104,6 @@ const compile: Check<'auto' | boolean> = (x, where, what) => {
   throw typeError(where, what, wanted, x);
 };
 
-const seed: Check<Seed> = (x, where, what) => {
-  if (typeof x !== 'number' && typeof x !== 'string') throw typeError(where, what, 'a number or a string', x);
-  return x;
-};
 
 const validation: Check<Dataset | number> = (x, where, what) => {
   if (typeof x === 'number') {
@@ -121,7 +117,7 @@ const validation: Check<Dataset | number> = (x, where, what) => {
 const FIT_OPTIONS = {
   loss, optimizer: optional(optimizerCheck), lr: optional(rate), schedule: optional(schedule),
   epochs: optional(count), steps: optional(count), batchSize: optional(count), shuffle: optional(bool),
-  seed: optional(seed), rng: optional(instance(Rng, 'an Rng')), l2: withDefault(rate, 0), l1: withDefault(rate, 0), clipGradNorm: optional(positive),
+  ...RANDOM_SCHEMA, l2: withDefault(rate, 0), l1: withDefault(rate, 0), clipGradNorm: optional(positive),
   validation: optional(validation), onStep: optional(fn), onEpoch: optional(fn),
   // checked by EarlyStopping, which also needs to know whether there is a validation set
   earlyStopping: optional((x: unknown) => x as EarlyStoppingOptions), targetLoss: optional(finite), accuracy: optional(bool), compile: withDefault(compile, 'auto'),

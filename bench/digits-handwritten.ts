@@ -1,4 +1,4 @@
-import { backward, forward } from './handwritten.js';
+import { DenseBuffers, backward, forward } from './handwritten.js';
 
 /**
  * The digits workload written by hand over Float64Arrays, with no autograd:
@@ -6,18 +6,7 @@ import { backward, forward } from './handwritten.js';
  * `mean(logΣexp(z) - z[y])` over a minibatch, and PyTorch's Adam. It is the
  * yardstick for `fit` on real data: the same arithmetic, nothing generic.
  */
-export class HandwrittenClassifier {
-  /** Weights per layer, row-major [out][in], and biases. */
-  readonly W: Float64Array[];
-  readonly B: Float64Array[];
-  /** Gradients of the last `lossAndGrad`, laid out like W and B. */
-  readonly GW: Float64Array[];
-  readonly GB: Float64Array[];
-  readonly #sizes: number[];
-  // Per sample: each layer's pre-activation and output, and the adjoints.
-  readonly #z: Float64Array[];
-  readonly #a: Float64Array[];
-  readonly #d: Float64Array[];
+export class HandwrittenClassifier extends DenseBuffers {
   // Adam's moments, one pair per array of W and B, and its step count.
   readonly #m: Float64Array[];
   readonly #v: Float64Array[];
@@ -25,21 +14,14 @@ export class HandwrittenClassifier {
 
   /** `sizes` e.g. [64, 32, 10]; `W[l][j][k]` and `B[l][j]` the initial weights. */
   constructor(sizes: number[], W: number[][][], B: number[][]) {
-    this.#sizes = sizes;
-    this.W = W.map((l) => Float64Array.from(l.flat()));
-    this.B = B.map((l) => Float64Array.from(l));
-    this.GW = this.W.map((w) => new Float64Array(w.length));
-    this.GB = this.B.map((b) => new Float64Array(b.length));
-    this.#z = sizes.map((n) => new Float64Array(n));
-    this.#a = sizes.map((n) => new Float64Array(n));
-    this.#d = sizes.map((n) => new Float64Array(n));
+    super(sizes, W, B);
     this.#m = [...this.W, ...this.B].map((p) => new Float64Array(p.length));
     this.#v = [...this.W, ...this.B].map((p) => new Float64Array(p.length));
   }
 
   /** The output layer's logits for one row (left in the returned buffer until the next call). */
   #forward(X: Float64Array, row: number): Float64Array {
-    const sizes = this.#sizes, L = sizes.length - 1, a = this.#a, z = this.#z;
+    const sizes = this.sizes, L = sizes.length - 1, a = this.a, z = this.z;
     a[0]!.set(X.subarray(row * sizes[0]!, (row + 1) * sizes[0]!));
     for (let l = 0; l < L; l++) forward(this.W[l]!, this.B[l]!, a[l]!, z[l + 1]!, a[l + 1]!, l < L - 1);
     return a[L]!;
@@ -47,9 +29,9 @@ export class HandwrittenClassifier {
 
   /** Mean cross-entropy over the rows `rows` of X (row-major, n × nin), and its gradients into GW, GB. */
   lossAndGrad(X: Float64Array, y: Float64Array, rows: Int32Array | number[]): number {
-    const sizes = this.#sizes, L = sizes.length - 1;
+    const sizes = this.sizes, L = sizes.length - 1;
     const { W, GW, GB } = this;
-    const a = this.#a, z = this.#z, d = this.#d;
+    const a = this.a, z = this.z, d = this.d;
     for (let l = 0; l < L; l++) { GW[l]!.fill(0); GB[l]!.fill(0); }
     const inv = 1 / rows.length;
     let total = 0;

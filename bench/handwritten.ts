@@ -1,39 +1,47 @@
 /**
- * micrograd's moons training step written by hand over Float64Arrays, with no
- * autograd: an MLP with relu hidden layers and a linear output, hinge loss
- * `mean(relu(1 - y·out))` plus 1e-4 · Σ w², full batch, SGD. It is the yardstick
- * for the compiled step: the same arithmetic, with nothing generic about it.
+ * The arrays a hand-written dense network works in: weights and biases per
+ * layer, their gradients, and per-sample scratch. Both yardsticks (moons and
+ * digits) extend it.
  */
-export class HandwrittenMLP {
+export class DenseBuffers {
   /** Weights per layer, row-major [out][in], and biases. */
   readonly W: Float64Array[];
   readonly B: Float64Array[];
   /** Gradients of the last `lossAndGrad`, laid out like W and B. */
   readonly GW: Float64Array[];
   readonly GB: Float64Array[];
-  readonly #sizes: number[];
+  protected readonly sizes: number[];
   // Per sample: each layer's pre-activation and output, and the adjoints.
-  readonly #z: Float64Array[];
-  readonly #a: Float64Array[];
-  readonly #d: Float64Array[];
+  protected readonly z: Float64Array[];
+  protected readonly a: Float64Array[];
+  protected readonly d: Float64Array[];
 
-  /** `sizes` e.g. [2, 16, 16, 1]; `W[l][j][k]` and `B[l][j]` as from `initWeights`. */
+  /** `sizes` e.g. [2, 16, 16, 1]; `W[l][j][k]` and `B[l][j]` the initial weights. */
   constructor(sizes: number[], W: number[][][], B: number[][]) {
-    this.#sizes = sizes;
+    this.sizes = sizes;
     this.W = W.map((l) => Float64Array.from(l.flat()));
     this.B = B.map((l) => Float64Array.from(l));
     this.GW = this.W.map((w) => new Float64Array(w.length));
     this.GB = this.B.map((b) => new Float64Array(b.length));
-    this.#z = sizes.map((n) => new Float64Array(n));
-    this.#a = sizes.map((n) => new Float64Array(n));
-    this.#d = sizes.map((n) => new Float64Array(n));
+    this.z = sizes.map((n) => new Float64Array(n));
+    this.a = sizes.map((n) => new Float64Array(n));
+    this.d = sizes.map((n) => new Float64Array(n));
   }
+}
+
+/**
+ * micrograd's moons training step written by hand over Float64Arrays, with no
+ * autograd: an MLP with relu hidden layers and a linear output, hinge loss
+ * `mean(relu(1 - y·out))` plus 1e-4 · Σ w², full batch, SGD. It is the yardstick
+ * for the compiled step: the same arithmetic, with nothing generic about it.
+ */
+export class HandwrittenMLP extends DenseBuffers {
 
   /** Loss over the batch (X row-major n × nin, y = ±1), and its gradients into GW, GB. */
   lossAndGrad(X: Float64Array, y: Float64Array, n: number): number {
-    const sizes = this.#sizes, L = sizes.length - 1;
+    const sizes = this.sizes, L = sizes.length - 1;
     const { W, B, GW, GB } = this;
-    const z = this.#z, a = this.#a, d = this.#d;
+    const z = this.z, a = this.a, d = this.d;
     for (let l = 0; l < L; l++) { GW[l]!.fill(0); GB[l]!.fill(0); }
     const inv = n ** -1;
     let hinge = 0;

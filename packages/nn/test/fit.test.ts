@@ -46,6 +46,15 @@ function nonFinite(message: string): NonFiniteError {
   return new NonFiniteError(quantity, value, { step: Number(m[1]), epoch: Number(m[2]) }, origin);
 }
 
+// y = x: a linear layer with weight 1 and bias 0, and those two parameters.
+function identity(): { model: Layer; w: Value; b: Value } {
+  const model = new Layer(1, 1, { activation: 'linear' });
+  const [w, b] = model.parameters() as [Value, Value];
+  w.data = 1;
+  b.data = 0;
+  return { model, w, b };
+}
+
 const linear = (): Layer => new Layer(1, 1, { activation: 'linear', seed: 0 });
 
 describe("fit: micrograd's demo", () => {
@@ -403,10 +412,7 @@ describe('fit: determinism', () => {
 
 describe('fit: non-finite values', () => {
   it('names the step and the first op whose output is not finite, before touching the weights', () => {
-    const model = new Layer(1, 1, { activation: 'linear' });
-    const [w, b] = model.parameters();
-    w!.data = 1;
-    b!.data = 0;
+    const { model, w, b } = identity();
     expect(() => fit(model, { X: [[1e200]], y: [0] }, { loss: 'mse', lr: 0.1, steps: 3 })).toThrow(
       nonFinite("fit: loss became Infinity at step 0 (epoch 0); first non-finite value: '*' of 1e+200 and 1e+200 gave Infinity"),
     );
@@ -414,10 +420,7 @@ describe('fit: non-finite values', () => {
   });
 
   it('catches a run diverging under a huge learning rate', () => {
-    const model = new Layer(1, 1, { activation: 'linear' });
-    const [w, b] = model.parameters();
-    w!.data = 1;
-    b!.data = 0;
+    const { model, w, b } = identity();
     const kept: number[][] = [];
     // Two samples per epoch, one per batch. Step 0: residual 1, so w = b = 1 − 2e100; step 1: residual
     // −4e100, w = b ≈ 8e200 − 2e100 = 8e200; step 2: the residual 1.6e201 squared overflows.
@@ -576,10 +579,7 @@ describe('fit: compiled and eager', () => {
   });
 
   it('a non-finite loss or gradient in a compiled step is redone eagerly, for the same message, before the update', () => {
-    const model = new Layer(1, 1, { activation: 'linear' });
-    const [w, b] = model.parameters();
-    w!.data = 1;
-    b!.data = 0;
+    const { model, w, b } = identity();
     const trainer = new Trainer(model, { X: [[1e200]], y: [0] }, { loss: 'mse', lr: 0.1, steps: 3 });
     expect(trainer.mode).toBe('compiled');
     expect(() => trainer.step()).toThrow(nonFinite("fit: loss became Infinity at step 0 (epoch 0); first non-finite value: '*' of 1e+200 and 1e+200 gave Infinity"));
@@ -727,10 +727,7 @@ describe('the loss table', () => {
   });
 
   it('mse on 0/1 labels counts a prediction right at the 0.5 threshold, not by sign', () => {
-    const model = new Layer(1, 1, { activation: 'linear' });
-    const [w, b] = model.parameters();
-    w!.data = 1;
-    b!.data = 0;
+    const { model } = identity();
     const data = { X: [[0.3], [0.7], [0.6], [-0.2]], y: [0, 1, 1, 0] };
     // By sign this would be 75%: 0.3 > 0 reads as class 1.
     for (const compile of [true, false]) expect(new Trainer(model, data, { loss: 'mse', lr: 0, accuracy: true, compile }).evaluate().accuracy).toBe(1);
@@ -772,10 +769,7 @@ describe('fit: promises kept', () => {
 
   it('an update that overflows leaves every weight at its last finite value', () => {
     for (const compile of [true, false]) {
-      const model = new Layer(1, 1, { activation: 'linear' });
-      const [w, b] = model.parameters();
-      w!.data = 1;
-      b!.data = 0;
+      const { model, w, b } = identity();
       // The loss and gradient are finite, but lr·grad overflows to -Infinity.
       const trainer = new Trainer(model, { X: [[1e150]], y: [0] }, { loss: 'mse', lr: 1e300, steps: 2, compile });
       expect(() => trainer.step()).toThrow(/^fit: the update at step 0 \(epoch 0\) made parameter "neurons\.0\.w\.0" -Infinity; the weights are left at their last finite values \(try a lower learning rate\)$/);
@@ -807,13 +801,11 @@ describe('fit: penalties and divergence, as fields', () => {
   });
 
   it('a diverging run throws a NonFiniteError that says what, where and when', () => {
-    const model = new Layer(1, 1, { activation: 'linear' });
-    const [w, b] = model.parameters();
-    w!.data = 1;
-    b!.data = 0;
+    const { model, w, b } = identity();
     const trainer = new Trainer(model, { X: [[1e150]], y: [0] }, { loss: 'mse', lr: 1e300, steps: 2 });
     const error = thrown(() => trainer.step()) as NonFiniteError;
     expect(error).toBeInstanceOf(NonFiniteError);
     expect([error.quantity, error.value, error.step, error.epoch, error.origin]).toEqual(['weight', -Infinity, 0, 0, 'neurons.0.w.0']);
+    expect([w.data, b.data]).toEqual([1, 0]);
   });
 });
